@@ -1,0 +1,132 @@
+// openInput(): the one place that decides how an input's bytes are read (plain file, byte range of
+// a plain file, gzip, zstd, stdin). Everything downstream sees decompressed Buffers and never
+// branches on the kind of input. Corrupt or truncated compressed data is a fatal InputError [B1].
+
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { Decompress } from 'fzstd';
+import { InputError } from '../errors.js';
+import { sniffCompression, type InputFile } from './inputs.js';
+
+const READ_CHUNK = 1024 * 1024; // 1 MiB reads: measured faster than the 64 KiB default on big files
+
+export interface ByteRange {
+  start: number;
+  /** Exclusive; Infinity reads to the end. */
+  end: number;
+}
+
+/** Raw (on-disk) bytes consumed are reported through onRawBytes, for progress and throughput. */
+export type RawBytesListener = (n: number) => void;
+
+async function* countRaw(src: AsyncIterable<Buffer>, onRawBytes: RawBytesListener): AsyncGenerator<Buffer> {
+  for await (const chunk of src) {
+    onRawBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+function corrupt(file: InputFile, kind: string, err: unknown): InputError {
+  const msg = err instanceof Error ? err.message : String(err);
+  return new InputError(`${file.path}: corrupt or truncated ${kind} data (${msg})`,
+    `test the file with \`${kind === 'gzip' ? 'gzip -t' : 'zstd -t'}\`; a file still being compressed is incomplete`);
+}
+
+async function* gunzip(file: InputFile, src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  // Multi-member gzip (concatenated .gz files, as logrotate can produce) is handled by zlib.
+  const z = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  const feeder = (async () => {
+    try {
+      for await (const chunk of src) {
+        if (!z.write(chunk)) await new Promise<void>((r) => z.once('drain', () => r()));
+      }
+      z.end();
+    } catch (e) {
+      z.destroy(e as Error);
+    }
+  })();
+  try {
+    for await (const out of z) yield out as Buffer;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw corrupt(file, 'gzip', e);
+  }
+  await feeder;
+}
+
+async function* unzstd(file: InputFile, src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let out: Buffer[] = [];
+  let ended = false;
+  const d = new Decompress((data, final) => {
+    out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    if (final) ended = true;
+  });
+  try {
+    for await (const chunk of src) {
+      d.push(chunk);
+      if (out.length > 0) {
+        const ready = out;
+        out = [];
+        yield* ready;
+      }
+    }
+    d.push(new Uint8Array(0), true);
+  } catch (e) {
+    throw corrupt(file, 'zstd', e);
+  }
+  yield* out;
+  if (!ended) throw corrupt(file, 'zstd', new Error('unexpected end of file'));
+}
+
+async function* readStdin(): AsyncGenerator<Buffer> {
+  for await (const chunk of process.stdin) yield chunk as Buffer;
+}
+
+async function* peekCompression(src: AsyncIterable<Buffer>, file: InputFile): AsyncGenerator<Buffer> {
+  // stdin cannot be sniffed before reading, so its first chunk decides (same rule as files).
+  const it = src[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const rest = (async function* () {
+    yield first.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  })();
+  const kind = sniffCompression(first.value.subarray(0, 4), file.path);
+  if (kind === 'gzip') yield* gunzip(file, rest);
+  else if (kind === 'zstd') yield* unzstd(file, rest);
+  else yield* rest;
+}
+
+/** Opens one input (or a byte range of an uncompressed file) as decompressed chunks. */
+export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: RawBytesListener): AsyncIterable<Buffer> {
+  if (file.path === '-') return peekCompression(countRaw(readStdin(), onRawBytes), file);
+  let raw: AsyncIterable<Buffer>;
+  try {
+    raw = fs.createReadStream(file.path, {
+      highWaterMark: READ_CHUNK,
+      start: range?.start ?? 0,
+      end: range && Number.isFinite(range.end) ? range.end - 1 : undefined,
+    });
+  } catch (e) {
+    throw new InputError(`cannot read ${file.path}: ${String(e)}`);
+  }
+  const counted = countRaw(withReadErrors(raw, file), onRawBytes);
+  switch (file.compression) {
+    case 'gzip':
+      return gunzip(file, counted);
+    case 'zstd':
+      return unzstd(file, counted);
+    default:
+      return counted;
+  }
+}
+
+async function* withReadErrors(src: AsyncIterable<Buffer>, file: InputFile): AsyncGenerator<Buffer> {
+  try {
+    yield* src;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new InputError(`${file.path} is a directory where a file is required`);
+    throw new InputError(`cannot read ${file.path}: ${code ?? String(e)}`, 'check the file and its permissions');
+  }
+}

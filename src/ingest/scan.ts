@@ -1,0 +1,156 @@
+// Drives one read task: bytes (openInput) -> lines (LineSplitter) or JSON values (stream-json) ->
+// the platform's RecordSink. Decides the file's shape once from its first bytes: JSON lines (also
+// text lines; the sink classifies them), one JSON array, or concatenated pretty-printed JSON values.
+// Arrays and value streams are parsed incrementally, never loaded whole.
+
+import { Readable } from 'node:stream';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import streamValues from 'stream-json/streamers/stream-values.js';
+import { FileStats } from './file-stats.js';
+import type { InputFile } from './inputs.js';
+import { LineSplitter, type LineSink } from './lines.js';
+import { openInput, type ByteRange, type RawBytesListener } from './open.js';
+
+export interface RecordSink extends LineSink {
+  /** One element of a JSON array file or one value of a concatenated-JSON file; index is 1-based. */
+  value(v: unknown, index: number): void;
+  /** The JSON array / value stream broke off at element `index` (invalid JSON or truncated file). */
+  valueStreamError(index: number, reason: string, atEnd: boolean): void;
+}
+
+export type FileShape = 'lines' | 'json-array' | 'json-stream';
+
+export interface ScanTask {
+  file: InputFile;
+  /** A byte range of an uncompressed JSON-lines file, or null for the whole file. */
+  range: ByteRange | null;
+}
+
+const PEEK_BYTES = 64 * 1024;
+
+/**
+ * Shape from the first bytes: `[` opens a JSON array; a first line that opens an object without
+ * closing it (`{` alone, or ending in `{`, `[`, `,` or `:`) starts pretty-printed JSON values.
+ */
+export function detectShape(head: Buffer): FileShape {
+  let i = 0;
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && (head[i] === 32 || head[i] === 9 || head[i] === 10 || head[i] === 13)) i++;
+  if (i >= head.length) return 'lines';
+  if (head[i] === 0x5b /* [ */) return 'json-array';
+  if (head[i] !== 0x7b /* { */) return 'lines';
+  let nl = head.indexOf(10, i);
+  if (nl < 0) return 'lines';
+  const first = head.toString('utf8', i, nl).trim();
+  if (first === '{') return 'json-stream';
+  const last = first[first.length - 1];
+  if (last === '{' || last === '[' || last === ',' || last === ':') {
+    try {
+      JSON.parse(first);
+      return 'lines';
+    } catch {
+      return 'json-stream';
+    }
+  }
+  return 'lines';
+}
+
+async function collectHead(src: AsyncIterator<Buffer>): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  while (n < PEEK_BYTES) {
+    const r = await src.next();
+    if (r.done) break;
+    chunks.push(r.value);
+    n += r.value.length;
+  }
+  return chunks;
+}
+
+async function scanValues(
+  chunks: AsyncIterable<Buffer>,
+  shape: Exclude<FileShape, 'lines'>,
+  sink: RecordSink,
+  stats: FileStats,
+): Promise<void> {
+  const streamer = shape === 'json-array'
+    ? streamArray.withParserAsStream()
+    : streamValues.withParserAsStream({ jsonStreaming: true });
+  const src = Readable.from(chunks);
+  src.pipe(streamer);
+  let index = 0;
+  let srcError: unknown = null;
+  src.on('error', (e) => {
+    srcError = e;
+    streamer.destroy();
+  });
+  try {
+    for await (const item of streamer as AsyncIterable<{ value: unknown }>) {
+      index++;
+      stats.data.lines++;
+      sink.value(item.value, index);
+    }
+  } catch (e) {
+    if (srcError) throw srcError;
+    // Invalid JSON inside the array: everything after it is unreadable. Count it once, at the
+    // element where it happened; a break at the very end is a file still being written.
+    stats.data.lines++;
+    const msg = e instanceof Error ? e.message : String(e);
+    sink.valueStreamError(index + 1, /end|incomplete|unexpected end/i.test(msg) ? 'truncated' : 'invalid JSON', true);
+    return;
+  }
+  if (srcError) throw srcError;
+}
+
+/** Reads one task to the end, feeding the sink. Returns the statistics of what was read. */
+export async function scanTask(
+  task: ScanTask,
+  makeSink: (stats: FileStats, shape: FileShape) => RecordSink,
+  onRawBytes: RawBytesListener,
+): Promise<FileStats> {
+  const stats = new FileStats(task.file.path);
+  const { range } = task;
+  if (range !== null) {
+    // Byte-range task (see parallel/plan.ts): start one byte early and drop everything through the
+    // first newline, so the range begins exactly at the first line that starts inside it.
+    const from = Math.max(0, range.start - 1);
+    const src = openInput(task.file, { start: from, end: Infinity }, (n) => {
+      stats.data.bytesRead += n;
+      onRawBytes(n);
+    });
+    const sink = makeSink(stats, 'lines');
+    const splitter = new LineSplitter(sink, stats, {
+      startOffset: from,
+      skipFirstLine: range.start > 0,
+      endOffset: range.end,
+    });
+    for await (const chunk of src) {
+      splitter.push(chunk);
+      if (splitter.done) break;
+    }
+    splitter.end();
+    // Only the bytes inside the range count as this task's share of the file.
+    stats.data.bytesRead = Math.min(stats.data.bytesRead, range.end - range.start);
+    return stats;
+  }
+  const src = openInput(task.file, null, (n) => {
+    stats.data.bytesRead += n;
+    onRawBytes(n);
+  })[Symbol.asyncIterator]();
+  const head = await collectHead(src);
+  const shape = detectShape(Buffer.concat(head));
+  const sink = makeSink(stats, shape);
+  const all = (async function* () {
+    yield* head;
+    for (let r = await src.next(); !r.done; r = await src.next()) yield r.value;
+  })();
+  if (shape !== 'lines') {
+    stats.data.format = shape;
+    await scanValues(all, shape, sink, stats);
+    return stats;
+  }
+  const splitter = new LineSplitter(sink, stats, { startOffset: 0, skipFirstLine: false, endOffset: Infinity });
+  for await (const chunk of all) splitter.push(chunk);
+  splitter.end();
+  return stats;
+}

@@ -1,0 +1,77 @@
+// Event time parsing and formatting at nanosecond precision (spec vault.md §3.5).
+// A JavaScript Date holds milliseconds only, so a time is kept as (ms, subNs): epoch milliseconds
+// plus the nanoseconds below the millisecond. Pure; imports nothing from vendors.
+
+export interface EventTime {
+  /** Epoch milliseconds, UTC. */
+  ms: number;
+  /** Nanoseconds below the millisecond, 0..999999: the tie-breaker a Date cannot hold. */
+  subNs: number;
+}
+
+// Epoch ms of the minute "YYYY-MM-DDTHH:MM" last seen. Audit logs are time-ordered, so almost
+// every line hits this one-entry cache and no Date arithmetic runs on the hot path.
+let cachedMinuteKey = '';
+let cachedMinuteMs = 0;
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Parses an RFC 3339 time (fraction up to 9 digits, `Z` or a numeric offset).
+ * `zoneOptional` accepts a missing zone (read as UTC) for formats that omit it (Akeyless text).
+ * Returns null for anything else, including impossible dates such as 2024-02-31.
+ */
+export function parseEventTime(text: string, zoneOptional = false): EventTime | null {
+  const m = RFC3339.exec(text);
+  if (m === null) return null;
+  const zone = m[8];
+  if (zone === undefined && !zoneOptional) return null;
+  const minuteKey = text.slice(0, 16);
+  let minuteMs: number;
+  if (minuteKey === cachedMinuteKey) {
+    minuteMs = cachedMinuteMs;
+  } else {
+    const y = +m[1]!, mo = +m[2]!, d = +m[3]!, h = +m[4]!, mi = +m[5]!;
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59) return null;
+    minuteMs = Date.UTC(y, mo - 1, d, h, mi);
+    if (new Date(minuteMs).getUTCDate() !== d) return null; // 2024-02-31 rolls over: reject
+    cachedMinuteKey = minuteKey;
+    cachedMinuteMs = minuteMs;
+  }
+  const sec = +m[6]!;
+  if (sec > 60) return null;
+  let ms = minuteMs + sec * 1000;
+  let subNs = 0;
+  const frac = m[7];
+  if (frac !== undefined) {
+    const nanos = +(frac + '000000000'.slice(frac.length));
+    ms += Math.floor(nanos / 1e6);
+    subNs = nanos % 1e6;
+  }
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetMin = +digits.slice(0, 2) * 60 + +digits.slice(2, 4);
+    ms -= sign * offsetMin * 60_000;
+  }
+  return { ms, subNs };
+}
+
+export function compareTimes(a: EventTime, b: EventTime): number {
+  return a.ms - b.ms || a.subNs - b.subNs;
+}
+
+/** UTC RFC 3339 with the fraction's trailing zeros removed (how Vault prints times). */
+export function formatEventTime(t: EventTime): string {
+  const base = new Date(t.ms - (t.ms % 1000 + 1000) % 1000).toISOString().slice(0, 19);
+  const msPart = ((t.ms % 1000) + 1000) % 1000;
+  const nanos = msPart * 1e6 + t.subNs;
+  if (nanos === 0) return base + 'Z';
+  return base + '.' + String(nanos).padStart(9, '0').replace(/0+$/, '') + 'Z';
+}
+
+/** UTC RFC 3339 truncated to whole seconds. */
+export function formatSeconds(ms: number): string {
+  return new Date(ms - ((ms % 1000) + 1000) % 1000).toISOString().slice(0, 19) + 'Z';
+}

@@ -1,0 +1,39 @@
+// Worker-thread entry: builds the platform's collector once, runs the tasks it is sent, reports
+// raw bytes read for the progress bar, and posts its partial result when told to finish.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { collectorFactory } from '../platforms.js';
+import type { RunOptions } from '../platform.js';
+import type { PlannedTask } from './plan.js';
+import { runTask } from './run-task.js';
+import { serializeError, type ToWorker } from './messages.js';
+
+const options = (workerData as { options: RunOptions }).options;
+const collector = (await collectorFactory(options.platform))(options);
+const port = parentPort!;
+
+// Progress messages are batched: one postMessage per ~8 MiB keeps their cost invisible.
+const BYTES_BATCH = 8 * 1024 * 1024;
+let unreported = 0;
+const onRawBytes = (n: number): void => {
+  unreported += n;
+  if (unreported >= BYTES_BATCH) {
+    port.postMessage({ type: 'bytes', n: unreported });
+    unreported = 0;
+  }
+};
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'task') {
+    runTask(msg.task as PlannedTask, collector, onRawBytes).then(
+      (result) => {
+        if (unreported > 0) port.postMessage({ type: 'bytes', n: unreported });
+        unreported = 0;
+        port.postMessage({ type: 'done', result });
+      },
+      (e: unknown) => port.postMessage({ type: 'error', seq: msg.task.seq, error: serializeError(e) }),
+    );
+  } else {
+    port.postMessage({ type: 'partial', partial: collector.partial() });
+  }
+});
