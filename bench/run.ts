@@ -1,0 +1,493 @@
+/**
+ * client-auditor benchmark. `npm run bench` → `npm run build --silent && node dist/bench/run.js`.
+ *
+ * Environment:
+ *   BENCH_SIZE_MB   size of the generated plain log in MB (10^6 bytes); default 1100
+ *   BENCH_QUICK=1   50 MB smoke run
+ *   BENCH_SEED      generator seed; default 42
+ *   BENCH_RUNS      timed runs per fast runner (median reported); default 3. Runners whose first run
+ *                   takes longer than 20 s are run once.
+ *   BENCH_ONLY      comma list of runner ids to run (raw,cat,naive,jq,ca1,ca,zcat,cagz); default all
+ *   BENCH_TIMEOUT_S per-run timeout in seconds; default 1800
+ *
+ * See bench/README.md for what each runner measures.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDataset, type Truth } from './gen.js';
+import { JQ_FILTER } from './rules.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
+const ROOT = path.resolve(HERE, '..', '..');
+const CACHE = path.join(ROOT, 'bench', '.cache');
+const CLI = path.join(ROOT, 'bin', 'client-auditor.js');
+const TIME_BIN = '/usr/bin/time';
+
+const TARGETS = {
+  plainMBps: 500,
+  vsNaive: 4,
+  vsJq: 10,
+  gzVsZcat: 0.8,
+  rssMB: 300,
+};
+
+type Group = 'plain' | 'gz';
+type Parse = 'none' | 'naive' | 'jq' | 'auditor';
+
+interface RunnerDef {
+  id: string;
+  label: string;
+  group: Group;
+  cmd: string[];
+  stdoutToNull: boolean;
+  parse: Parse;
+}
+
+interface Measurement {
+  wallS: number;
+  rssKB: number | null;
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+interface RunnerResult {
+  id: string;
+  label: string;
+  group: Group;
+  seconds: number | null;
+  all_seconds: number[];
+  mb_per_s: number | null;
+  lines_per_s: number | null;
+  peak_rss_mb: number | null;
+  x_naive: number | null;
+  x_zcat: number | null;
+  clients: number | null;
+  correct: boolean | null;
+  error: string | null;
+  skipped: string | null;
+}
+
+function log(msg: string): void {
+  process.stderr.write(msg + '\n');
+}
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function which(bin: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  const out = r.stdout.trim();
+  return r.status === 0 && out !== '' ? out : null;
+}
+
+const hasGnuTime = (() => {
+  if (!fs.existsSync(TIME_BIN)) return false;
+  const r = spawnSync(TIME_BIN, ['-f', '%M', 'true'], { encoding: 'utf8' });
+  return r.status === 0 && /^\d+\s*$/m.test(r.stderr);
+})();
+
+/** VmHWM of a process (fallback when GNU time is missing; sees only that process, not its children). */
+function readHwmKB(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function measure(cmd: string[], stdoutToNull: boolean, timeoutS: number): Promise<Measurement> {
+  return new Promise((resolve) => {
+    const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Date.now()}.txt`);
+    const argv = hasGnuTime ? [TIME_BIN, '-f', '%M %e', '-o', timeFile, ...cmd] : cmd;
+    const devNull = stdoutToNull ? fs.openSync('/dev/null', 'w') : null;
+    const t0 = process.hrtime.bigint();
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: ['ignore', devNull ?? 'pipe', 'pipe'],
+      cwd: ROOT,
+      detached: true, // own process group, so a timeout can kill the whole pipeline
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < 64 << 20) stdout += d;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 1 << 20) stderr += d;
+    });
+    let hwm: number | null = null;
+    const poll = hasGnuTime
+      ? null
+      : setInterval(() => {
+          const v = child.pid !== undefined ? readHwmKB(child.pid) : null;
+          if (v !== null && (hwm === null || v > hwm)) hwm = v;
+        }, 20);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    }, timeoutS * 1000);
+    child.on('close', (code, signal) => {
+      const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      if (devNull !== null) fs.closeSync(devNull);
+      let rssKB: number | null = hwm;
+      if (hasGnuTime) {
+        try {
+          const txt = fs.readFileSync(timeFile, 'utf8');
+          // GNU time prefixes "Command exited with non-zero status N" on failure; take the last line.
+          const lastLine = txt.trim().split('\n').pop() ?? '';
+          const m = /^(\d+)\s+[\d.]+$/.exec(lastLine.trim());
+          if (m) rssKB = Number(m[1]);
+          fs.unlinkSync(timeFile);
+        } catch {
+          /* no time output (killed) */
+        }
+      }
+      // GNU time exits with the child's status; a signal kill of the child gives 128+n via time.
+      resolve({ wallS, rssKB, code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+/** The informative part of a child's stderr: from the first line naming an error, else the start. */
+function errorExcerpt(s: string): string {
+  const lines = s.trim().split('\n');
+  const i = lines.findIndex((l) => /\b[A-Za-z]*Error\b|\berror\b/i.test(l));
+  return (i >= 0 ? lines.slice(i, i + 3) : lines.slice(0, 4)).join('\n');
+}
+
+function extractClients(parse: Parse, m: Measurement): { clients: number | null; error: string | null } {
+  if (parse === 'none') return { clients: null, error: null };
+  try {
+    if (parse === 'jq') {
+      const n = Number(m.stdout.trim());
+      if (!Number.isInteger(n)) throw new Error(`unexpected output ${JSON.stringify(m.stdout.slice(0, 200))}`);
+      return { clients: n, error: null };
+    }
+    const doc = JSON.parse(m.stdout) as { clients?: unknown; total?: { clients?: unknown } };
+    const v = parse === 'naive' ? doc.clients : doc.total?.clients;
+    if (typeof v !== 'number') throw new Error(parse === 'auditor' ? 'no numeric total.clients in the JSON output' : 'no clients in output');
+    return { clients: v, error: null };
+  } catch (e) {
+    return { clients: null, error: `cannot read the client total: ${(e as Error).message}` };
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: number): Promise<RunnerResult> {
+  const res: RunnerResult = {
+    id: def.id,
+    label: def.label,
+    group: def.group,
+    seconds: null,
+    all_seconds: [],
+    mb_per_s: null,
+    lines_per_s: null,
+    peak_rss_mb: null,
+    x_naive: null,
+    x_zcat: null,
+    clients: null,
+    correct: null,
+    error: null,
+    skipped: null,
+  };
+  let peakKB: number | null = null;
+  for (let i = 0; i < runs; i++) {
+    log(`  ${def.label}: run ${i + 1}/${runs} ...`);
+    const m = await measure(def.cmd, def.stdoutToNull, timeoutS);
+    if (m.rssKB !== null) peakKB = Math.max(peakKB ?? 0, m.rssKB);
+    if (m.timedOut) {
+      res.error = `timed out after ${timeoutS} s`;
+      break;
+    }
+    if (m.code !== 0) {
+      res.error = `exit ${m.code ?? m.signal}: ${errorExcerpt(m.stderr) || '(no stderr)'}`;
+      break;
+    }
+    const { clients, error } = extractClients(def.parse, m);
+    if (error !== null) {
+      res.error = error;
+      break;
+    }
+    if (clients !== null) {
+      if (res.clients !== null && res.clients !== clients) {
+        res.error = `non-deterministic: ${res.clients} then ${clients}`;
+      }
+      res.clients = clients;
+    }
+    res.all_seconds.push(Math.round(m.wallS * 1000) / 1000);
+    log(`    ${m.wallS.toFixed(2)} s, ${m.rssKB !== null ? (m.rssKB * 1024 / 1e6).toFixed(0) + ' MB RSS' : 'RSS n/a'}`);
+    if (m.wallS > 20) break; // slow runners: one run is plenty
+  }
+  if (res.all_seconds.length > 0 && res.error === null) {
+    const s = median(res.all_seconds);
+    res.seconds = s;
+    res.mb_per_s = truth.bytes / 1e6 / s;
+    res.lines_per_s = truth.lines / s;
+  }
+  res.peak_rss_mb = peakKB !== null ? (peakKB * 1024) / 1e6 : null;
+  if (res.clients !== null) res.correct = res.clients === truth.total.clients;
+  return res;
+}
+
+function machineInfo(): Record<string, string | number> {
+  let cpu = 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1]!.trim();
+  } catch {
+    /* not Linux */
+  }
+  const jq = which('jq');
+  return {
+    nproc: spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() || String(os.cpus().length),
+    available_parallelism: os.availableParallelism(),
+    cpu,
+    ram_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    jq: jq !== null ? spawnSync(jq, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed',
+    peak_rss_via: hasGnuTime ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM polling (children not seen)',
+  };
+}
+
+function fmt(v: number | null, digits: number): string {
+  return v === null ? '-' : v.toFixed(digits);
+}
+
+function fmtInt(v: number | null): string {
+  return v === null ? '-' : Math.round(v).toLocaleString('en-US');
+}
+
+function table(headers: string[], rows: string[][], rightAlign: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const quick = process.env['BENCH_QUICK'] === '1';
+  const sizeMB = quick ? 50 : envInt('BENCH_SIZE_MB', 1100);
+  const seed = envInt('BENCH_SEED', 42);
+  const runs = envInt('BENCH_RUNS', 3);
+  const timeoutS = envInt('BENCH_TIMEOUT_S', 1800);
+  const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+  const machine = machineInfo();
+  log(`client-auditor bench: ${sizeMB} MB, seed ${seed}, ${machine['nproc']} CPUs, node ${process.version}`);
+  const ds = await ensureDataset({ sizeMB, seed }, CACHE, log);
+  const truth = ds.truth;
+  const rel = (p: string): string => path.relative(ROOT, p);
+
+  // Warm the page cache for both files: every runner then reads from RAM (stated in the output).
+  log('warming the page cache (cat both files > /dev/null) ...');
+  await measure(['cat', ds.logPath, ds.gzPath], true, timeoutS);
+
+  const node = process.execPath;
+  const jq = which('jq');
+  const defs: RunnerDef[] = [
+    { id: 'raw', label: 'raw read (node fs.read, 1 MiB buf)', group: 'plain', cmd: [node, path.join(HERE, 'raw-read.js'), ds.logPath], stdoutToNull: false, parse: 'none' },
+    { id: 'cat', label: 'cat FILE > /dev/null', group: 'plain', cmd: ['cat', ds.logPath], stdoutToNull: true, parse: 'none' },
+    { id: 'naive', label: 'naive node (readline + JSON.parse)', group: 'plain', cmd: [node, path.join(HERE, 'naive.js'), ds.logPath], stdoutToNull: false, parse: 'naive' },
+    {
+      id: 'jq',
+      label: 'jq -r FILTER | sort -u | wc -l',
+      group: 'plain',
+      cmd: ['bash', '-c', 'set -o pipefail; jq -r "$1" "$2" | LC_ALL=C sort -u | wc -l', 'bash', JQ_FILTER, ds.logPath],
+      stdoutToNull: false,
+      parse: 'jq',
+    },
+    {
+      id: 'ca1',
+      label: 'client-auditor --jobs 1',
+      group: 'plain',
+      cmd: [node, CLI, 'count', '--format', 'json', '--no-progress', '--jobs', '1', ds.logPath],
+      stdoutToNull: false,
+      parse: 'auditor',
+    },
+    {
+      id: 'ca',
+      label: 'client-auditor (default jobs)',
+      group: 'plain',
+      cmd: [node, CLI, 'count', '--format', 'json', '--no-progress', ds.logPath],
+      stdoutToNull: false,
+      parse: 'auditor',
+    },
+    { id: 'zcat', label: 'zcat FILE.gz > /dev/null', group: 'gz', cmd: ['zcat', ds.gzPath], stdoutToNull: true, parse: 'none' },
+    {
+      id: 'cagz',
+      label: 'client-auditor FILE.gz (default jobs)',
+      group: 'gz',
+      cmd: [node, CLI, 'count', '--format', 'json', '--no-progress', ds.gzPath],
+      stdoutToNull: false,
+      parse: 'auditor',
+    },
+  ];
+
+  const results: RunnerResult[] = [];
+  for (const def of defs) {
+    if (only.length > 0 && !only.includes(def.id)) continue;
+    log(`runner ${def.id}: ${def.label}`);
+    if (def.id === 'jq' && jq === null) {
+      log('  jq not installed');
+      results.push({ ...emptyResult(def), skipped: 'jq not installed' });
+      continue;
+    }
+    if (def.parse === 'auditor' && !fs.existsSync(CLI)) {
+      results.push({ ...emptyResult(def), error: `${rel(CLI)} not found` });
+      continue;
+    }
+    const r = await runRunner(def, truth, runs, timeoutS);
+    if (r.error !== null) log(`  !!! ${def.label} FAILED: ${r.error}`);
+    results.push(r);
+  }
+
+  const byId = (id: string): RunnerResult | undefined => results.find((r) => r.id === id);
+  const naive = byId('naive');
+  const zcat = byId('zcat');
+  for (const r of results) {
+    if (r.seconds === null) continue;
+    if (naive?.seconds != null) r.x_naive = naive.seconds / r.seconds;
+    if (r.group === 'gz' && zcat?.seconds != null) r.x_zcat = zcat.seconds / r.seconds;
+  }
+
+  // ---- table ----
+  const out: string[] = [];
+  const sizeLine =
+    `${rel(ds.logPath)}: ${(truth.bytes / 1e6).toFixed(0)} MB, ${truth.lines.toLocaleString('en-US')} lines ` +
+    `(${truth.line_bytes.min} B .. ${(truth.line_bytes.max / 1e6).toFixed(1)} MB, mean ${truth.line_bytes.mean} B); ` +
+    `.gz ${(truth.gz_bytes / 1e6).toFixed(0)} MB`;
+  out.push('');
+  out.push(`client-auditor benchmark — ${new Date().toISOString()}`);
+  out.push(`machine: ${machine['nproc']} CPUs (${machine['cpu']}), ${machine['ram_gb']} GiB RAM, node ${process.version}, ${machine['jq']}`);
+  out.push(`data:    ${sizeLine}`);
+  out.push(
+    `truth:   ${truth.total.clients} clients (${truth.total.entity_clients} entity, ${truth.total.non_entity_clients} non-entity); ` +
+      `${truth.requests.countable} countable of ${truth.entries.request} requests`,
+  );
+  out.push('note:    both files are in the page cache (warmed with cat before timing; 24 GB RAM) — disk speed is not measured.');
+  out.push(`         times are the median of up to ${runs} runs (runners slower than 20 s: 1 run); MB/s and lines/s are of the`);
+  out.push('         uncompressed log, also for .gz rows; RSS in MB = 10^6 bytes (max over runs); x naive / x zcat = speed ratio.');
+  out.push('');
+  const headers = ['runner', 'seconds', 'MB/s', 'lines/s', 'peak RSS MB', 'x naive', 'x zcat', 'clients', 'check'];
+  const rows = results.map((r) => [
+    (r.group === 'gz' ? '[gz] ' : '') + r.label,
+    r.skipped !== null ? r.skipped : r.error !== null ? 'FAILED' : fmt(r.seconds, 2),
+    fmt(r.mb_per_s, 0),
+    fmtInt(r.lines_per_s),
+    fmt(r.peak_rss_mb, 0),
+    r.x_naive !== null ? fmt(r.x_naive, 2) + 'x' : '-',
+    r.x_zcat !== null ? fmt(r.x_zcat, 2) + 'x' : '-',
+    r.clients !== null ? String(r.clients) : '-',
+    r.error !== null ? 'ERROR' : r.correct === null ? '-' : r.correct ? 'OK' : `MISMATCH (truth ${truth.total.clients})`,
+  ]);
+  out.push(table(headers, rows, [false, true, true, true, true, true, true, true, false]));
+
+  // ---- errors, loudly ----
+  const failed = results.filter((r) => r.error !== null);
+  const wrong = results.filter((r) => r.correct === false);
+  if (failed.length > 0 || wrong.length > 0) {
+    out.push('');
+    out.push('!'.repeat(100));
+    for (const r of failed) out.push(`!!! ${r.label} FAILED: ${r.error!.replace(/\n/g, '\n!!!     ')}`);
+    for (const r of wrong) out.push(`!!! ${r.label} found ${r.clients} clients, ground truth is ${truth.total.clients} (differs by ${r.clients! - truth.total.clients})`);
+    out.push('!'.repeat(100));
+  }
+
+  // ---- targets ----
+  const ca = byId('ca');
+  const ca1 = byId('ca1');
+  const cagz = byId('cagz');
+  const jqr = byId('jq');
+  type Verdict = 'PASS' | 'FAIL' | 'n/a';
+  const targets: { target: string; measured: string; verdict: Verdict }[] = [];
+  const add = (target: string, value: number | null, ok: (v: number) => boolean, show: (v: number) => string, why: string | null): void => {
+    if (value === null) targets.push({ target, measured: why ?? 'not measured', verdict: why?.startsWith('n/a') ? 'n/a' : 'FAIL' });
+    else targets.push({ target, measured: show(value), verdict: ok(value) ? 'PASS' : 'FAIL' });
+  };
+  const whyMissing = (r: RunnerResult | undefined): string | null =>
+    r === undefined ? 'n/a (not run)' : r.skipped !== null ? `n/a (${r.skipped})` : r.error !== null ? 'client-auditor failed' : null;
+  add(`plain throughput >= ${TARGETS.plainMBps} MB/s (default jobs)`, ca?.mb_per_s ?? null, (v) => v >= TARGETS.plainMBps, (v) => `${v.toFixed(0)} MB/s`, whyMissing(ca));
+  add(`>= ${TARGETS.vsNaive}x naive node (default jobs)`, ca?.x_naive ?? null, (v) => v >= TARGETS.vsNaive, (v) => `${v.toFixed(2)}x`, whyMissing(ca) ?? whyMissing(naive));
+  const vsJq = ca?.seconds != null && jqr?.seconds != null ? jqr.seconds / ca.seconds : null;
+  add(`>= ${TARGETS.vsJq}x jq (default jobs)`, vsJq, (v) => v >= TARGETS.vsJq, (v) => `${v.toFixed(1)}x`, whyMissing(ca) ?? whyMissing(jqr));
+  add(`.gz >= ${TARGETS.gzVsZcat}x zcat (default jobs)`, cagz?.x_zcat ?? null, (v) => v >= TARGETS.gzVsZcat, (v) => `${v.toFixed(2)}x`, whyMissing(cagz) ?? whyMissing(zcat));
+  const caAll = [ca1, ca, cagz].filter((r): r is RunnerResult => r !== undefined);
+  const caRuns = caAll.filter((r) => r.peak_rss_mb !== null && r.error === null);
+  const maxRss = caRuns.length > 0 && caRuns.length === caAll.length ? Math.max(...caRuns.map((r) => r.peak_rss_mb!)) : null;
+  add(`peak RSS <= ${TARGETS.rssMB} MB (every client-auditor run)`, maxRss, (v) => v <= TARGETS.rssMB, (v) => `${v.toFixed(0)} MB max`, caAll.length === 0 ? 'n/a (not run)' : 'client-auditor failed');
+  const allCorrect = caAll.length > 0 && caAll.every((r) => r.correct === true);
+  targets.push({
+    target: `client total == ground truth (${truth.total.clients})`,
+    measured: caAll.length === 0 ? 'n/a (not run)' : caAll.map((r) => `${r.id}=${r.clients ?? 'ERR'}`).join(' '),
+    verdict: caAll.length === 0 ? 'n/a' : allCorrect ? 'PASS' : 'FAIL',
+  });
+  if (ca1?.mb_per_s != null) {
+    targets.push({ target: `(info) --jobs 1 throughput vs ${TARGETS.plainMBps} MB/s`, measured: `${ca1.mb_per_s.toFixed(0)} MB/s, ${fmt(ca1.x_naive, 2)}x naive`, verdict: ca1.mb_per_s >= TARGETS.plainMBps ? 'PASS' : 'FAIL' });
+  }
+  out.push('');
+  out.push(table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.verdict]), [false, false, false]));
+  out.push('');
+  process.stdout.write(out.join('\n') + '\n');
+
+  const record = {
+    date: new Date().toISOString(),
+    machine,
+    params: { size_mb: sizeMB, seed, runs, quick },
+    dataset: { log: rel(ds.logPath), gz: rel(ds.gzPath), truth },
+    page_cache: 'warm (files read with cat before timing)',
+    results,
+    targets,
+  };
+  fs.writeFileSync(path.join(CACHE, 'last-run.json'), JSON.stringify(record, null, 2) + '\n');
+  log(`wrote ${rel(path.join(CACHE, 'last-run.json'))}`);
+}
+
+function emptyResult(def: RunnerDef): RunnerResult {
+  return {
+    id: def.id,
+    label: def.label,
+    group: def.group,
+    seconds: null,
+    all_seconds: [],
+    mb_per_s: null,
+    lines_per_s: null,
+    peak_rss_mb: null,
+    x_naive: null,
+    x_zcat: null,
+    clients: null,
+    correct: null,
+    error: null,
+    skipped: null,
+  };
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
