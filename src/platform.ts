@@ -26,6 +26,8 @@ export interface RunOptions {
   prefix: string | null;
   /** Akeyless --merge-humans (A5). */
   mergeHumans: boolean;
+  /** Akeyless --quota: monthly client quota, or null. */
+  quota: number | null;
 }
 
 export interface Collector<P> {

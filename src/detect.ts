@@ -1,0 +1,55 @@
+// Platform auto-detection (spec vault.md §2: "detected per input from the first entries"). Reads
+// the first 64 KiB of each input (decompressed) and looks for each vendor's markers. Used only when
+// --platform is not given; the report states that the platform was detected.
+
+import { InputError } from './errors.js';
+import type { InputFile } from './ingest/inputs.js';
+import { openInput } from './ingest/open.js';
+import type { PlatformName } from './platform.js';
+
+const HEAD_BYTES = 64 * 1024;
+const VAULT_MARK = /"type"\s*:\s*"(?:request|response|kmip-request|kmip-response)"/;
+const AKEYLESS_JSON = /"(?:access_id|account_id)"\s*:/;
+const AKEYLESS_TEXT = /^\S*\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\S*\s+.*\b(?:access_id|account_id|action): /m;
+
+export function classifyHead(text: string): PlatformName | null {
+  if (VAULT_MARK.test(text)) return 'vault';
+  if (AKEYLESS_JSON.test(text) || AKEYLESS_TEXT.test(text)) return 'akeyless';
+  return null;
+}
+
+async function headOf(file: InputFile): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of openInput(file, null, () => {})) {
+    chunks.push(chunk);
+    n += chunk.length;
+    if (n >= HEAD_BYTES) break;
+  }
+  return Buffer.concat(chunks).subarray(0, HEAD_BYTES).toString('utf8');
+}
+
+/**
+ * The platform of the inputs. stdin cannot be peeked without consuming it, so it is not sampled; a
+ * run that reads only stdin defaults to Vault (pass --platform akeyless for Akeyless on stdin).
+ */
+export async function detectPlatform(files: readonly InputFile[]): Promise<PlatformName> {
+  const found = new Map<PlatformName, string>();
+  for (const f of files) {
+    if (f.path === '-') continue;
+    let kind: PlatformName | null;
+    try {
+      kind = classifyHead(await headOf(f));
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      kind = null;
+    }
+    if (kind !== null && !found.has(kind)) found.set(kind, f.path);
+  }
+  if (found.size > 1) {
+    throw new InputError(
+      `the inputs mix Vault and Akeyless logs (${found.get('vault')} looks like Vault, ${found.get('akeyless')} like Akeyless)`,
+      'run once per platform, or pass --platform to read every input as one platform');
+  }
+  return found.keys().next().value ?? 'vault';
+}

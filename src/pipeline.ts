@@ -1,0 +1,79 @@
+// One run end to end: expand inputs -> choose the platform -> plan read tasks -> run them on the
+// worker pool -> merge file statistics -> the platform's finish step. Returns the finished result;
+// printing and exit codes belong to the CLI.
+
+import fs from 'node:fs';
+import { detectPlatform } from './detect.js';
+import { mergeRangeStats, type FileStatsData } from './ingest/file-stats.js';
+import { expandInputs, type InputFile } from './ingest/inputs.js';
+import { detectShape } from './ingest/scan.js';
+import { planTasks } from './parallel/plan.js';
+import { runTasks } from './parallel/pool.js';
+import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
+import { finisher } from './platforms.js';
+
+export interface PipelineInput {
+  inputs: string[];
+  platform: PlatformName | null;
+  run: Omit<RunOptions, 'platform'>;
+  jobs: number;
+  strict: boolean;
+  vaultOnlyFlags: string[];
+  /** Raw bytes read so far, with the current file, for the progress bar. */
+  onProgress?: (bytesDone: number, totalBytes: number | null, file: string) => void;
+}
+
+export interface PipelineOutput {
+  platform: PlatformName;
+  detected: boolean;
+  files: FileStatsData[];
+  result: PlatformResult;
+}
+
+/** A big plain file may be split into byte ranges only if it is JSON lines (not an array). */
+function isLinesFile(file: InputFile): boolean {
+  const fd = fs.openSync(file.path, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return detectShape(head.subarray(0, n)) === 'lines';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
+  const { files, warnings } = expandInputs(p.inputs);
+  const detected = p.platform === null;
+  const platform = p.platform ?? (await detectPlatform(files));
+  if (platform === 'akeyless') {
+    for (const flag of p.vaultOnlyFlags) warnings.push(`option-ignored: ${flag} does not apply to akeyless`);
+  }
+  const options: RunOptions = { ...p.run, platform };
+  const tasks = planTasks(files, p.jobs, isLinesFile);
+  const totalBytes = files.some((f) => f.size === null) ? null : files.reduce((s, f) => s + (f.size ?? 0), 0);
+  let done = 0;
+  const onRawBytes = (n: number): void => {
+    done += n;
+    p.onProgress?.(done, totalBytes, '');
+  };
+  const { results, partials } = await runTasks(tasks, p.jobs, options, onRawBytes);
+
+  // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range
+  // become absolute by adding the lines of the ranges before it.
+  const lineBase = new Map<number, number>();
+  const fileStats: FileStatsData[] = files.map((file) => {
+    const own = tasks.filter((t) => t.file.index === file.index);
+    let base = 0;
+    for (const t of own) {
+      lineBase.set(t.seq, base);
+      base += results[t.seq]!.stats.lines;
+    }
+    return mergeRangeStats(own.map((t) => results[t.seq]!.stats));
+  });
+  const resolveLine: LineResolver = (seq, lineNo) => (lineBase.get(seq) ?? 0) + lineNo;
+  const finish = await finisher(platform);
+  const result = finish(partials, { options, files: fileStats, warnings, resolveLine, strict: p.strict, detected });
+  return { platform, detected, files: fileStats, result };
+}
+

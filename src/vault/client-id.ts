@@ -1,0 +1,32 @@
+// Client identity [V4] (spec vault.md §6). Pure functions, no I/O.
+
+import { createHash } from 'node:crypto';
+
+const DEL = Buffer.from([0x7f]);
+const NUL = Buffer.from([0x00]);
+
+/**
+ * Vault's non-entity client id (sdk/logical/token.go TokenEntry.CreateClientID, PR #12820/#12919):
+ * SHA-256 over the policies sorted by UTF-8 bytes, joined by 0x7F, then 0x00 and the token's
+ * namespace id (just the namespace id when there are no policies), as standard padded base64.
+ * Vault sorts with Go's sort.Strings, i.e. by bytes, not JS UTF-16 order (spec §6.2 last vector).
+ */
+export function nonEntityClientId(policies: readonly string[], namespaceId: string): string {
+  const sorted = policies.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare);
+  const h = createHash('sha256');
+  sorted.forEach((p, i) => {
+    if (i > 0) h.update(DEL);
+    h.update(p);
+  });
+  if (sorted.length > 0) h.update(NUL);
+  h.update(namespaceId, 'utf8');
+  return h.digest('base64');
+}
+
+/**
+ * Id of a token-keyed client (profiles vault-1.8, vault-1.6, legacy-auditor, §14.1): `token-` and
+ * the first 32 hex characters of SHA-256 over the key, so the token HMAC itself is never shown [B2].
+ */
+export function tokenClientId(key: string): string {
+  return 'token-' + createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+}

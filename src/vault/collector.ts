@@ -1,0 +1,377 @@
+// The Vault collector: runs beside the reader (worker thread or inline) and folds every audit entry
+// into a VaultPartial. It frames and parses lines (§3.2-§3.4 [V1] [B1]), applies the countability
+// rules [V3] to requests, registers issuing responses [V6], learns token-mount accessors (§7.4) and
+// collects KMIP serials [V10]. Decisions needing the whole input (registry joins, attribution, client
+// ids of non-entity tokens) wait for finish.ts.
+
+import type { FileStats } from '../ingest/file-stats.js';
+import type { FileShape, RecordSink } from '../ingest/scan.js';
+import { compareOrder, type Order } from '../ingest/order.js';
+import { parseEventTime, type EventTime } from '../ingest/time.js';
+import { MonthCalendar } from '../ledger/months.js';
+import { isInRange } from '../ledger/range.js';
+import type { PlannedTask } from '../parallel/plan.js';
+import type { Collector, RunOptions } from '../platform.js';
+import { exclusionOf, policyListOf } from './countable.js';
+import { normaliseNamespace, type Namespace } from './namespace.js';
+import {
+  emptyRequestStats, type Creation, type LineRef, type MountCandidate, type OrderedRegistration,
+  type RequestStats, type Usage, type UsageFacts, type VaultPartial,
+} from './partial.js';
+import { isIssuingPath, isTokenCreatePath, issueTimeUtc, registrationOf } from './registration.js';
+
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+const HMAC_PREFIX = 'hmac-sha256:';
+const MAX_FIRST_LINES = 3;
+const SEP = '\u0000';
+
+/** Malformed-line reasons of spec §3.4. */
+export const REASON = {
+  noJson: 'no JSON object on line',
+  invalidJson: 'invalid JSON',
+  notObject: 'not a JSON object',
+  missingType: 'missing type',
+  badTime: 'missing or invalid time',
+  noPrefix: 'prefix not found',
+  tooLong: 'line too long',
+} as const;
+
+const ENTRY_KINDS = new Set(['request', 'response', 'kmip-request', 'kmip-response']);
+
+class UsageTable {
+  readonly byKey = new Map<string, Usage>();
+
+  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, ref: LineRef | null): void {
+    const f = facts;
+    const key = f.entityId + SEP + f.loggedId + SEP + f.policies.join('\u0001') + SEP + f.authToken + SEP +
+      f.reqToken + SEP + f.accessor + SEP + f.nsId + SEP + f.nsPath + SEP + f.displayName;
+    let u = this.byKey.get(key);
+    if (u === undefined) {
+      u = { facts, months: [], requests: 0, firstLines: [] };
+      this.byKey.set(key, u);
+    }
+    u.requests++;
+    let m = u.months.find((x) => x.month === month);
+    if (m === undefined) u.months.push({ month, order, tokenIssueTime });
+    else if (compareOrder(order, m.order) < 0) {
+      m.order = order;
+      m.tokenIssueTime = tokenIssueTime;
+    }
+    if (ref !== null) keepEarliest(u.firstLines, ref);
+  }
+
+  values(): Usage[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function keepEarliest(list: LineRef[], ref: LineRef): void {
+  if (list.length < MAX_FIRST_LINES) {
+    list.push(ref);
+  } else if (compareOrder(ref.order, list[MAX_FIRST_LINES - 1]!.order) < 0) {
+    list[MAX_FIRST_LINES - 1] = ref;
+  } else return;
+  list.sort((a, b) => compareOrder(a.order, b.order));
+}
+
+function keepEarlier<V extends { order: Order }>(map: Map<string, V>, key: string, value: V): void {
+  const prev = map.get(key);
+  if (prev === undefined || compareOrder(value.order, prev.order) < 0) map.set(key, value);
+}
+
+export class VaultCollector implements Collector<VaultPartial> {
+  private readonly calendar: MonthCalendar;
+  private readonly usages = new UsageTable();
+  private readonly responseUsages = new UsageTable();
+  private requestEntries = 0;
+  private readonly requestStats = emptyRequestStats();
+  private readonly responseStats = emptyRequestStats();
+  private readonly tokens = new Map<string, OrderedRegistration>();
+  private readonly accessors = new Map<string, OrderedRegistration>();
+  private readonly mounts = new Map<string, MountCandidate>();
+  private readonly tokenMountAccessors = new Map<string, { order: Order; accessor: string }>();
+  private readonly accessorTokens = new Map<string, { order: Order; token: string }>();
+  private readonly kmip = new Map<string, Set<number>>();
+  private readonly kmipResponses = new Map<string, Set<number>>();
+  private kmipWithoutSerial = 0;
+  private kmipResponsesWithoutSerial = 0;
+  private kmipRequestEntries = 0;
+  private readonly creations = new Map<string, Creation>();
+  private namespacesWithoutId = 0;
+  private otherEntries = 0;
+  private unhashedTokens = false;
+  private firstInRange: Order | null = null;
+  private lastInRange: Order | null = null;
+  private readonly prefix: Buffer | null;
+
+  constructor(private readonly options: RunOptions) {
+    this.calendar = new MonthCalendar(options.billingDay);
+    this.prefix = options.prefix === null ? null : Buffer.from(options.prefix, 'utf8');
+  }
+
+  sinkFor(task: PlannedTask, stats: FileStats, shape: FileShape): RecordSink {
+    stats.data.format = shape === 'lines' ? 'jsonl' : shape;
+    const fileIndex = task.file.index;
+    const seq = task.seq;
+    const fail = (lineNo: number, reason: string, unterminated: boolean): void => {
+      // A last line without its newline that does not parse is a file still being written (§3.4).
+      if (unterminated) stats.truncated();
+      else stats.malformed(lineNo, reason);
+    };
+    return {
+      line: (buf, start, end, lineNo, byteOffset, unterminated) => {
+        let from: number;
+        if (this.prefix !== null) {
+          const p = this.prefix;
+          if (end - start < p.length || buf.compare(p, 0, p.length, start, start + p.length) !== 0) {
+            return fail(lineNo, REASON.noPrefix, unterminated);
+          }
+          from = start + p.length;
+        } else {
+          from = buf.indexOf(0x7b, start);
+          if (from < 0 || from >= end) return fail(lineNo, REASON.noJson, unterminated);
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(buf.toString('utf8', from, end));
+        } catch {
+          return fail(lineNo, REASON.invalidJson, unterminated);
+        }
+        const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
+        if (reason !== null) fail(lineNo, reason, unterminated);
+      },
+      tooLong: (lineNo) => stats.malformed(lineNo, REASON.tooLong),
+      value: (v, index) => {
+        const reason = this.entry(v, stats, fileIndex, index, seq, index);
+        if (reason !== null) stats.malformed(index, reason);
+      },
+      valueStreamError: (index, reason, atEnd) => {
+        if (reason === 'truncated' && atEnd) stats.truncated();
+        else stats.malformed(index, REASON.invalidJson);
+      },
+    };
+  }
+
+  /** Folds one parsed value; returns a malformed reason or null. */
+  private entry(value: unknown, stats: FileStats, file: number, offset: number, seq: number, lineNo: number): string | null {
+    const e = obj(value);
+    if (e === null) return REASON.notObject;
+    const type = e.type;
+    if (typeof type !== 'string') return REASON.missingType;
+    const timeText = e.time;
+    const time = typeof timeText === 'string' ? parseEventTime(timeText) : null;
+    if (time === null) return REASON.badTime;
+    const kind = ENTRY_KINDS.has(type) ? type : 'other';
+    stats.entry(kind, time);
+    const order: Order = { ms: time.ms, subNs: time.subNs, file, offset };
+    const inRange = isInRange(this.options.range, time);
+    if (inRange) {
+      if (this.firstInRange === null || compareOrder(order, this.firstInRange) < 0) this.firstInRange = order;
+      if (this.lastInRange === null || compareOrder(order, this.lastInRange) > 0) this.lastInRange = order;
+    }
+    const request = obj(e.request);
+    const ns = normaliseNamespace(request?.namespace);
+    if (ns.withoutId) this.namespacesWithoutId++;
+    switch (kind) {
+      case 'request':
+        this.requestEntries++;
+        this.learnTokenMount(request, null, ns, order);
+        this.use(e, request, ns, obj(e.auth), time, order, inRange, this.usages, this.requestStats, { order, seq, lineNo });
+        break;
+      case 'response': {
+        const response = obj(e.response);
+        this.learnTokenMount(request, response, ns, order);
+        this.register(request, response, ns, time, order, inRange);
+        // Response-only mode (§5.1) needs responses as usages, but only while no request was seen.
+        if (this.requestEntries === 0) {
+          this.use(e, request, ns, obj(e.auth), time, order, inRange, this.responseUsages, this.responseStats, null);
+        }
+        break;
+      }
+      case 'kmip-request':
+        this.kmipRequestEntries++;
+        if (inRange) this.kmipWithoutSerial += this.kmipUse(e, request, time, this.kmip);
+        break;
+      case 'kmip-response':
+        if (inRange) this.kmipResponsesWithoutSerial += this.kmipUse(e, request, time, this.kmipResponses);
+        break;
+      default:
+        this.otherEntries++;
+    }
+    return null;
+  }
+
+  private checkHashed(v: string): void {
+    if (v !== '' && !this.unhashedTokens && !v.startsWith(HMAC_PREFIX)) this.unhashedTokens = true;
+  }
+
+  /** A request (or, in response-only mode, a response) as a possible client use [V3]. */
+  private use(e: Obj, request: Obj | null, ns: Namespace, auth: Obj | null, time: EventTime, order: Order, inRange: boolean,
+    table: UsageTable, stats: RequestStats, ref: LineRef | null): void {
+    if (!inRange) {
+      stats.out_of_range++;
+      return;
+    }
+    const authToken = str(auth?.client_token);
+    const reqToken = str(request?.client_token);
+    const accessor = str(auth?.accessor) || str(request?.client_token_accessor);
+    this.checkHashed(authToken);
+    this.checkHashed(reqToken);
+    this.checkHashed(accessor);
+    const policies = policyListOf(auth);
+    const profile = this.options.profile;
+    const reason = exclusionOf({
+      hasToken: authToken !== '' || accessor !== '' || reqToken !== '',
+      error: str(e.error),
+      policyDenied: obj(auth?.policy_results)?.allowed === false,
+      path: str(request?.path),
+      policies,
+    }, profile);
+    if (reason !== null) {
+      stats[reason]++;
+      return;
+    }
+    stats.countable++;
+    if (profile === 'vault-1.6') return; // 1.6 counts at token creation, not on use
+    if (profile === 'vault-1.8' && authToken !== '' && str(auth?.accessor) !== '') {
+      keepEarlier(this.accessorTokens, str(auth?.accessor), { order, token: authToken });
+    }
+    const facts: UsageFacts = {
+      entityId: str(auth?.entity_id),
+      loggedId: str(request?.client_id),
+      policies,
+      authToken, reqToken, accessor,
+      nsId: ns.id, nsPath: ns.path,
+      displayName: str(auth?.display_name),
+    };
+    const month = profile === 'legacy-auditor' ? 0 : this.calendar.indexOf(time.ms);
+    table.add(facts, month, order, issueTimeUtc(auth?.token_issue_time), ref);
+  }
+
+  /** Token registry [V6]: responses that issue a token (logins, auth/token/create*). */
+  private register(request: Obj | null, response: Obj | null, ns: Namespace, time: EventTime, order: Order, inRange: boolean): void {
+    const rauth = obj(response?.auth);
+    const token = str(rauth?.client_token);
+    const path = str(request?.path);
+    const accessor = str(rauth?.accessor);
+    this.checkHashed(token);
+    this.checkHashed(accessor);
+    if (this.options.profile === 'vault-1.8' && token !== '' && accessor !== '') {
+      keepEarlier(this.accessorTokens, accessor, { order, token });
+    }
+    const wrapToken = str(obj(response?.wrap_info)?.token);
+    this.checkHashed(wrapToken);
+    if (token === '' || !isIssuingPath(path)) {
+      if (wrapToken !== '') this.wrappingCreation(ns, wrapToken, time, order, inRange);
+      return;
+    }
+    const reg = registrationOf(ns, path, str(request?.mount_point), str(request?.mount_accessor),
+      str(response?.mount_accessor), str(request?.mount_type), str(response?.mount_type), rauth?.token_issue_time, time);
+    const ordered: OrderedRegistration = { ...reg, order };
+    keepEarlier(this.tokens, token, ordered);
+    if (accessor !== '') keepEarlier(this.accessors, accessor, ordered);
+    if (reg.mountPath !== null) {
+      const key = ns.id + SEP + reg.mountPath;
+      let c = this.mounts.get(key);
+      if (c === undefined) {
+        c = { nsId: ns.id, mountPath: reg.mountPath, accessor: '', accessorOrder: null, type: '', typeOrder: null };
+        this.mounts.set(key, c);
+      }
+      if (reg.mountAccessor !== '' && (c.accessorOrder === null || compareOrder(order, c.accessorOrder) < 0)) {
+        c.accessor = reg.mountAccessor;
+        c.accessorOrder = order;
+      }
+      if (reg.mountType !== '' && (c.typeOrder === null || compareOrder(order, c.typeOrder) < 0)) {
+        c.type = reg.mountType;
+        c.typeOrder = order;
+      }
+    }
+    if (this.options.profile === 'vault-1.6' && inRange) {
+      // vault-1.6 counted every login and token-create response at creation (§14.1).
+      const entityId = str(rauth?.entity_id);
+      const isCreation = isTokenCreatePath(path) || /^\/?auth\/.+?\/login(\/.*)?$/s.test(path);
+      if (isCreation) {
+        this.addCreation({
+          key: entityId !== '' ? entityId : token, isEntity: entityId !== '', isWrapping: false,
+          month: this.calendar.indexOf(time.ms), order, registration: reg,
+        });
+      }
+    }
+    if (wrapToken !== '') this.wrappingCreation(ns, wrapToken, time, order, inRange);
+  }
+
+  private wrappingCreation(ns: Namespace, wrapToken: string, time: EventTime, order: Order, inRange: boolean): void {
+    if (this.options.profile !== 'vault-1.6' || !inRange) return;
+    this.addCreation({
+      key: wrapToken, isEntity: false, isWrapping: true, month: this.calendar.indexOf(time.ms), order,
+      registration: {
+        nsId: ns.id, nsPath: ns.path, mountPath: 'auth/token/', mountAccessor: '',
+        mountType: ns.id === 'root' ? 'token' : 'ns_token', tokenStore: true, issueTime: '',
+      },
+    });
+  }
+
+  private addCreation(c: Creation): void {
+    keepEarlier(this.creations, c.key + SEP + c.month, c);
+  }
+
+  /** §7.4: the first token/ns_token mount accessor seen in each namespace. */
+  private learnTokenMount(request: Obj | null, response: Obj | null, ns: Namespace, order: Order): void {
+    const pairs: [unknown, unknown][] = [[request?.mount_type, request?.mount_accessor]];
+    if (response !== null) pairs.push([response.mount_type, response.mount_accessor]);
+    for (const [type, acc] of pairs) {
+      if ((type === 'token' || type === 'ns_token') && typeof acc === 'string' && acc !== '') {
+        keepEarlier(this.tokenMountAccessors, ns.id, { order, accessor: acc });
+        return;
+      }
+    }
+  }
+
+  /** KMIP clients [V10]: distinct certificate serials per month; returns 1 when no serial. */
+  private kmipUse(e: Obj, request: Obj | null, time: EventTime, into: Map<string, Set<number>>): number {
+    const serial = str(request?.client_certificate_serial_number) || str(e.client_certificate_serial_number);
+    if (serial === '') return 1;
+    let months = into.get(serial);
+    if (months === undefined) {
+      months = new Set();
+      into.set(serial, months);
+    }
+    months.add(this.calendar.indexOf(time.ms));
+    return 0;
+  }
+
+  partial(): VaultPartial {
+    const setEntries = (m: Map<string, Set<number>>): [string, number[]][] => [...m].map(([k, s]) => [k, [...s]]);
+    return {
+      usages: this.usages.values(),
+      responseUsages: this.requestEntries === 0 ? this.responseUsages.values() : [],
+      requestEntries: this.requestEntries,
+      requestStats: this.requestStats,
+      responseStats: this.responseStats,
+      tokens: [...this.tokens],
+      accessors: [...this.accessors],
+      mounts: [...this.mounts.values()],
+      tokenMountAccessors: [...this.tokenMountAccessors],
+      accessorTokens: [...this.accessorTokens],
+      kmip: setEntries(this.kmip),
+      kmipWithoutSerial: this.kmipWithoutSerial,
+      kmipResponses: setEntries(this.kmipResponses),
+      kmipResponsesWithoutSerial: this.kmipResponsesWithoutSerial,
+      kmipRequestEntries: this.kmipRequestEntries,
+      creations: [...this.creations.values()],
+      namespacesWithoutId: this.namespacesWithoutId,
+      otherEntries: this.otherEntries,
+      unhashedTokens: this.unhashedTokens,
+      firstInRange: this.firstInRange,
+      lastInRange: this.lastInRange,
+    };
+  }
+}
+
+export function createVaultCollector(options: RunOptions): VaultCollector {
+  return new VaultCollector(options);
+}

@@ -1,0 +1,464 @@
+// Main-thread finish step for Vault: merges the collectors' partials (earliest in processing order
+// wins, counters add, so the split of work never changes the result), builds the token registry,
+// resolves each usage to a client and its attribution [V4]-[V7], de-duplicates per month in the
+// vendor-neutral ledger [V8], and assembles the report model [V9]-[V12]. No I/O, no formatting.
+
+import { compareOrder, type Order } from '../ingest/order.js';
+import { compareTimes, formatEventTime, formatSeconds, type EventTime } from '../ingest/time.js';
+import { ClientMonthLedger, type ClientMonth } from '../ledger/client-months.js';
+import { MonthCalendar } from '../ledger/months.js';
+import type { FinishContext, PlatformResult } from '../platform.js';
+import { inputWarnings } from '../report/input-warnings.js';
+import { renderVaultClients } from '../report/vault-clients.js';
+import { renderVaultCount } from '../report/vault-count.js';
+import { attribute, candidateLabel, issuerAttribution, tokenMountAttribution, type Attribution, type CandidateMount, type Registry } from './attribution.js';
+import { nonEntityClientId, tokenClientId } from './client-id.js';
+import { EXCLUSION_REASONS } from './countable.js';
+import type { Creation, LineRef, OrderedRegistration, RequestStats, Usage, VaultPartial } from './partial.js';
+import { emptyRequestStats } from './partial.js';
+import { TOKEN_MOUNT_PATH, UNKNOWN_MOUNT } from './registration.js';
+import type { ClientRecord, Counts, NamespaceCounts, VaultReport } from './report-model.js';
+
+export type ClientType = 'entity' | 'non-entity-token';
+
+export interface ClientAttr extends Attribution {
+  type: ClientType;
+  firstUse: EventTime;
+  /** token_creation_time of the export (§11). */
+  tokenCreationTime: string;
+}
+
+function earliest<V extends { order: Order }>(map: Map<string, V>, key: string, v: V): void {
+  const prev = map.get(key);
+  if (prev === undefined || compareOrder(v.order, prev.order) < 0) map.set(key, v);
+}
+
+interface Merged {
+  usages: Usage[];
+  responseUsages: Usage[];
+  requestEntries: number;
+  requestStats: RequestStats;
+  responseStats: RequestStats;
+  registry: Registry;
+  accessorTokens: Map<string, string>;
+  kmip: Map<string, Set<number>>;
+  kmipWithoutSerial: number;
+  kmipResponses: Map<string, Set<number>>;
+  kmipResponsesWithoutSerial: number;
+  kmipRequestEntries: number;
+  creations: Creation[];
+  namespacesWithoutId: number;
+  otherEntries: number;
+  unhashedTokens: boolean;
+  firstInRange: Order | null;
+  lastInRange: Order | null;
+}
+
+function addStats(into: RequestStats, s: RequestStats): void {
+  into.countable += s.countable;
+  into.out_of_range += s.out_of_range;
+  for (const r of EXCLUSION_REASONS) into[r] += s[r];
+}
+
+function mergeSets(into: Map<string, Set<number>>, entries: [string, number[]][]): void {
+  for (const [k, months] of entries) {
+    let s = into.get(k);
+    if (s === undefined) into.set(k, (s = new Set()));
+    for (const m of months) s.add(m);
+  }
+}
+
+/** Usages from different collectors that share facts fold together (earliest month use wins). */
+function mergeUsages(lists: Usage[][]): Usage[] {
+  if (lists.length === 1) return lists[0]!;
+  const byKey = new Map<string, Usage>();
+  for (const list of lists) {
+    for (const u of list) {
+      const f = u.facts;
+      const key = JSON.stringify([f.entityId, f.loggedId, f.policies, f.authToken, f.reqToken, f.accessor, f.nsId, f.nsPath, f.displayName]);
+      const prev = byKey.get(key);
+      if (prev === undefined) {
+        byKey.set(key, { ...u, months: u.months.map((m) => ({ ...m })), firstLines: [...u.firstLines] });
+        continue;
+      }
+      prev.requests += u.requests;
+      for (const m of u.months) {
+        const pm = prev.months.find((x) => x.month === m.month);
+        if (pm === undefined) prev.months.push({ ...m });
+        else if (compareOrder(m.order, pm.order) < 0) Object.assign(pm, m);
+      }
+      prev.firstLines = [...prev.firstLines, ...u.firstLines].sort((a, b) => compareOrder(a.order, b.order)).slice(0, 3);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function merge(partials: VaultPartial[]): Merged {
+  const tokens = new Map<string, OrderedRegistration>();
+  const accessors = new Map<string, OrderedRegistration>();
+  const mounts = new Map<string, { nsId: string; mountPath: string; accessor: string; accessorOrder: Order | null; type: string; typeOrder: Order | null }>();
+  const tma = new Map<string, { order: Order; accessor: string }>();
+  const at = new Map<string, { order: Order; token: string }>();
+  const creations = new Map<string, Creation>();
+  const m: Merged = {
+    usages: [], responseUsages: [], requestEntries: 0, requestStats: emptyRequestStats(), responseStats: emptyRequestStats(),
+    registry: { tokens, accessors, candidates: new Map(), tokenMountAccessors: new Map() }, accessorTokens: new Map(),
+    kmip: new Map(), kmipWithoutSerial: 0, kmipResponses: new Map(), kmipResponsesWithoutSerial: 0, kmipRequestEntries: 0,
+    creations: [], namespacesWithoutId: 0, otherEntries: 0, unhashedTokens: false, firstInRange: null, lastInRange: null,
+  };
+  for (const p of partials) {
+    m.requestEntries += p.requestEntries;
+    addStats(m.requestStats, p.requestStats);
+    addStats(m.responseStats, p.responseStats);
+    for (const [k, r] of p.tokens) earliest(tokens, k, r);
+    for (const [k, r] of p.accessors) earliest(accessors, k, r);
+    for (const c of p.mounts) {
+      const key = c.nsId + '\u0000' + c.mountPath;
+      const prev = mounts.get(key);
+      if (prev === undefined) {
+        mounts.set(key, { ...c });
+        continue;
+      }
+      if (c.accessorOrder && (!prev.accessorOrder || compareOrder(c.accessorOrder, prev.accessorOrder) < 0)) {
+        prev.accessor = c.accessor;
+        prev.accessorOrder = c.accessorOrder;
+      }
+      if (c.typeOrder && (!prev.typeOrder || compareOrder(c.typeOrder, prev.typeOrder) < 0)) {
+        prev.type = c.type;
+        prev.typeOrder = c.typeOrder;
+      }
+    }
+    for (const [k, v] of p.tokenMountAccessors) earliest(tma, k, v);
+    for (const [k, v] of p.accessorTokens) earliest(at, k, v);
+    mergeSets(m.kmip, p.kmip);
+    mergeSets(m.kmipResponses, p.kmipResponses);
+    m.kmipWithoutSerial += p.kmipWithoutSerial;
+    m.kmipResponsesWithoutSerial += p.kmipResponsesWithoutSerial;
+    m.kmipRequestEntries += p.kmipRequestEntries;
+    for (const c of p.creations) earliest(creations, c.key + '\u0000' + c.month, c);
+    m.namespacesWithoutId += p.namespacesWithoutId;
+    m.otherEntries += p.otherEntries;
+    m.unhashedTokens ||= p.unhashedTokens;
+    if (p.firstInRange && (!m.firstInRange || compareOrder(p.firstInRange, m.firstInRange) < 0)) m.firstInRange = p.firstInRange;
+    if (p.lastInRange && (!m.lastInRange || compareOrder(p.lastInRange, m.lastInRange) > 0)) m.lastInRange = p.lastInRange;
+  }
+  m.usages = mergeUsages(partials.map((p) => p.usages));
+  m.responseUsages = mergeUsages(partials.map((p) => p.responseUsages));
+  m.creations = [...creations.values()];
+  for (const [k, v] of tma) m.registry.tokenMountAccessors.set(k, v.accessor);
+  for (const [k, v] of at) m.accessorTokens.set(k, v.token);
+  for (const c of mounts.values()) {
+    if (c.mountPath === TOKEN_MOUNT_PATH) continue; // §7.3 step 3 excludes the token mount
+    const list = m.registry.candidates.get(c.nsId) ?? [];
+    list.push({ mountPath: c.mountPath, label: candidateLabel(c.mountPath), accessor: c.accessor, type: c.type } satisfies CandidateMount);
+    m.registry.candidates.set(c.nsId, list);
+  }
+  return m;
+}
+
+const zeroCounts = (): Counts => ({ clients: 0, entity_clients: 0, non_entity_clients: 0, secret_syncs: 0, acme_clients: 0 });
+
+function countOf(clients: Map<string, ClientType>): Counts {
+  const c = zeroCounts();
+  for (const t of clients.values()) {
+    if (t === 'entity') c.entity_clients++;
+    else c.non_entity_clients++;
+  }
+  c.clients = c.entity_clients + c.non_entity_clients;
+  return c;
+}
+
+/** Namespace/mount breakdown of a set of client-months [V9], sorted as §8.3 fixes. */
+export function breakdown(items: Iterable<ClientMonth<ClientAttr>>, withMounts: boolean): NamespaceCounts[] {
+  const spaces = new Map<string, { id: string; path: string; clients: Map<string, ClientType>;
+    mounts: Map<string, { path: string; type: string; typeOrder: Order; clients: Map<string, ClientType> }> }>();
+  for (const it of items) {
+    const a = it.observation.attr;
+    let ns = spaces.get(a.ns.id);
+    if (ns === undefined) spaces.set(a.ns.id, (ns = { id: a.ns.id, path: a.ns.path, clients: new Map(), mounts: new Map() }));
+    ns.clients.set(it.client, a.type);
+    if (!withMounts) continue;
+    let mt = ns.mounts.get(a.mountPath);
+    if (mt === undefined) {
+      ns.mounts.set(a.mountPath, (mt = { path: a.mountPath, type: a.mountType, typeOrder: it.observation.order, clients: new Map() }));
+    } else if (compareOrder(it.observation.order, mt.typeOrder) < 0) {
+      mt.type = a.mountType;
+      mt.typeOrder = it.observation.order;
+    }
+    mt.clients.set(it.client, a.type);
+  }
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...spaces.values()]
+    .map((ns) => ({
+      namespace_id: ns.id,
+      namespace_path: ns.path,
+      counts: countOf(ns.clients),
+      mounts: [...ns.mounts.values()]
+        .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: countOf(mt.clients) }))
+        .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.mount_path, b.mount_path)),
+    }))
+    .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.namespace_path, b.namespace_path) || cmp(a.namespace_id, b.namespace_id));
+}
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function finishVault(rawPartials: unknown[], ctx: FinishContext): PlatformResult {
+  const partials = rawPartials as VaultPartial[];
+  const { options } = ctx;
+  const profile = options.profile;
+  const calendar = new MonthCalendar(options.billingDay);
+  const m = merge(partials);
+  const warnings: string[] = [...ctx.warnings, ...inputWarnings(ctx.files)];
+  if (m.namespacesWithoutId > 0) warnings.push(`namespace-without-id: ${m.namespacesWithoutId} entries`);
+  if (m.otherEntries > 0) warnings.push(`unknown-entry-type: ${m.otherEntries} entries`);
+  if (m.unhashedTokens) warnings.push('unhashed-tokens: token fields without the hmac-sha256: prefix were seen');
+
+  const responseOnly = m.requestEntries === 0 && m.responseUsages.length + m.responseStats.countable +
+    EXCLUSION_REASONS.reduce((s, r) => s + m.responseStats[r], 0) + m.responseStats.out_of_range > 0;
+  if (responseOnly) warnings.push('response-only: no request entries found; clients counted from response entries');
+  const usages = responseOnly ? m.responseUsages : m.usages;
+  const requestStats = responseOnly ? m.responseStats : m.requestStats;
+
+  const ledger = new ClientMonthLedger<ClientAttr>();
+  let checked = 0;
+  let mismatched = 0;
+  const mismatchLines: LineRef[] = [];
+  const tokenKeyed = profile === 'vault-1.8' || profile === 'legacy-auditor';
+
+  if (profile === 'vault-1.6') {
+    for (const c of m.creations) {
+      const attr = c.isWrapping
+        ? tokenMountAttribution({ id: c.registration.nsId, path: c.registration.nsPath }, m.registry, 'token_mount', '')
+        : issuerAttribution(c.registration, m.registry);
+      const client = c.isEntity ? c.key : tokenClientId(c.key);
+      ledger.observe(client, c.month, c.order, {
+        ...attr, type: c.isEntity ? 'entity' : 'non-entity-token',
+        firstUse: { ms: c.order.ms, subNs: c.order.subNs }, tokenCreationTime: c.registration.issueTime,
+      });
+    }
+  } else {
+    for (const u of usages) {
+      const f = u.facts;
+      let attr: Attribution = attribute(f, m.registry);
+      if (profile === 'legacy-auditor') {
+        // The retired auditor grouped by request namespace and knew nothing of mounts (§14.1).
+        attr = { ns: { id: f.nsId, path: f.nsPath }, mountPath: '', mountAccessor: '', mountType: '', source: attr.source, issueTime: attr.issueTime };
+      }
+      let client: string;
+      let type: ClientType;
+      if (f.entityId !== '') {
+        client = f.entityId;
+        type = 'entity';
+      } else if (tokenKeyed) {
+        const token = f.authToken || f.reqToken || (profile === 'vault-1.8' ? m.accessorTokens.get(f.accessor) ?? '' : '');
+        client = tokenClientId(token !== '' ? token : 'accessor:' + f.accessor);
+        type = 'non-entity-token';
+      } else {
+        const computed = nonEntityClientId(f.policies, attr.ns.id);
+        if (f.loggedId !== '') {
+          checked += u.requests;
+          if (f.loggedId !== computed) {
+            mismatched += u.requests;
+            mismatchLines.push(...u.firstLines);
+          }
+        }
+        client = f.loggedId !== '' ? f.loggedId : computed;
+        type = 'non-entity-token';
+      }
+      for (const um of u.months) {
+        ledger.observe(client, um.month, um.order, {
+          ...attr, type, firstUse: { ms: um.order.ms, subNs: um.order.subNs },
+          tokenCreationTime: um.tokenIssueTime || attr.issueTime,
+        });
+      }
+    }
+  }
+  if (mismatched > 0) {
+    const lines = mismatchLines.sort((a, b) => compareOrder(a.order, b.order)).slice(0, 3)
+      .map((r) => `${ctx.files[r.order.file]!.path}:${ctx.resolveLine(r.seq, r.lineNo)}`);
+    warnings.push(`client-id-mismatch: ${mismatched} of ${checked} non-entity request(s) log a client_id that differs from the id computed from their policies and token namespace; the logged value was used (first at ${lines.join(', ')})`);
+  }
+
+  // KMIP [V10]: requests, else responses with a warning.
+  let kmipSerials = m.kmip;
+  let kmipWithoutSerial = m.kmipWithoutSerial;
+  if (m.kmipRequestEntries === 0 && (m.kmipResponses.size > 0 || m.kmipResponsesWithoutSerial > 0)) {
+    kmipSerials = m.kmipResponses;
+    kmipWithoutSerial = m.kmipResponsesWithoutSerial;
+    warnings.push('kmip-response-only: no kmip-request entries found; KMIP clients counted from kmip-response entries');
+  }
+
+  // Period and month list (§8.1).
+  const legacy = profile === 'legacy-auditor';
+  let lo = Infinity, hi = -Infinity;
+  if (!legacy) {
+    const span = ledger.monthSpan();
+    if (span) [lo, hi] = span;
+    for (const months of kmipSerials.values()) for (const mm of months) { lo = Math.min(lo, mm); hi = Math.max(hi, mm); }
+  }
+  const range = options.range;
+  let startTime: string | null = null, endTime: string | null = null;
+  let firstMonth: number | null = null, lastMonth: number | null = null;
+  if (range.from) {
+    startTime = formatSeconds(range.from.ms);
+    firstMonth = calendar.indexOf(range.from.ms);
+  } else if (lo !== Infinity) {
+    startTime = calendar.timestamp(lo);
+    firstMonth = lo;
+  }
+  if (range.to) {
+    endTime = formatSeconds(range.to.ms);
+    lastMonth = calendar.indexOf(range.to.ms);
+  } else if (hi !== -Infinity) {
+    endTime = calendar.endTimestamp(hi);
+    lastMonth = hi;
+  }
+  if (legacy && m.firstInRange && m.lastInRange) {
+    startTime = range.from ? startTime : formatSeconds(m.firstInRange.ms);
+    endTime = range.to ? endTime : formatSeconds(m.lastInRange.ms);
+  }
+  const monthIndexes: number[] = [];
+  if (!legacy && firstMonth !== null && lastMonth !== null) for (let i = firstMonth; i <= lastMonth; i++) monthIndexes.push(i);
+
+  const all = [...ledger.clientMonths()];
+  const byMonth = new Map<number, ClientMonth<ClientAttr>[]>();
+  const attribution = { issuer: 0, display_name: 0, token_mount: 0, unknown: 0 };
+  const totalClients = new Map<string, ClientType>();
+  const namespacesOf = new Map<string, Set<string>>();
+  for (const cm of all) {
+    (byMonth.get(cm.month) ?? byMonth.set(cm.month, []).get(cm.month)!).push(cm);
+    attribution[cm.observation.attr.source]++;
+    totalClients.set(cm.client, cm.observation.attr.type);
+    (namespacesOf.get(cm.client) ?? namespacesOf.set(cm.client, new Set()).get(cm.client)!).add(cm.observation.attr.ns.id);
+  }
+  if (attribution.unknown > 0 && !legacy) {
+    warnings.push(`unknown-mount: ${attribution.unknown} client-month(s) attributed to "${UNKNOWN_MOUNT}"`);
+  }
+  const multiNs = [...namespacesOf.values()].filter((s) => s.size > 1).length;
+  if (multiNs > 0) warnings.push(`multi-namespace-clients: ${multiNs} client(s) attributed to more than one namespace; total counts them once`);
+
+  const kmipMonths = new Map<number, { clients: number; newClients: number }>();
+  for (const months of kmipSerials.values()) {
+    const sorted = [...months].sort((a, b) => a - b);
+    sorted.forEach((mm, i) => {
+      const e = kmipMonths.get(mm) ?? { clients: 0, newClients: 0 };
+      e.clients++;
+      if (i === 0) e.newClients++;
+      kmipMonths.set(mm, e);
+    });
+  }
+
+  const entriesTotal = { request: 0, response: 0, 'kmip-request': 0, 'kmip-response': 0, other: 0 };
+  let malformed = 0;
+  for (const f of ctx.files) {
+    for (const k of Object.keys(entriesTotal) as (keyof typeof entriesTotal)[]) entriesTotal[k] += f.entries[k] ?? 0;
+    malformed += f.malformed;
+  }
+  const countedSomething = all.length > 0 || kmipSerials.size > 0;
+  const anyEntries = Object.values(entriesTotal).some((v) => v > 0);
+  if (!countedSomething && anyEntries) {
+    let first: number | null = null, last: number | null = null;
+    for (const f of ctx.files) {
+      if (f.firstTime && (first === null || f.firstTime.ms < first)) first = f.firstTime.ms;
+      if (f.lastTime && (last === null || f.lastTime.ms > last)) last = f.lastTime.ms;
+    }
+    const asked = range.from || range.to
+      ? `${range.from ? isoDay(range.from.ms) : '…'}..${range.to ? isoDay(range.to.ms) : '…'}`
+      : 'the inputs';
+    warnings.push(`empty-range: 0 countable requests in ${asked}; the inputs span ${first === null ? '?' : isoDay(first)}..${last === null ? '?' : isoDay(last)}`);
+  }
+
+  const report: VaultReport = {
+    start_time: startTime,
+    end_time: endTime,
+    by_namespace: breakdown(all, !legacy),
+    months: monthIndexes.map((mi) => {
+      const items = byMonth.get(mi) ?? [];
+      const monthClients = new Map(items.map((cm) => [cm.client, cm.observation.attr.type] as const));
+      const fresh = items.filter((cm) => cm.isNew);
+      return {
+        timestamp: calendar.timestamp(mi),
+        counts: countOf(monthClients),
+        namespaces: breakdown(items, true),
+        new_clients: {
+          counts: countOf(new Map(fresh.map((cm) => [cm.client, cm.observation.attr.type] as const))),
+          namespaces: breakdown(fresh, true),
+        },
+      };
+    }),
+    total: countOf(totalClients),
+    kmip: {
+      clients: kmipSerials.size,
+      entries_without_serial: kmipWithoutSerial,
+      months: monthIndexes.map((mi) => ({
+        timestamp: calendar.timestamp(mi),
+        clients: kmipMonths.get(mi)?.clients ?? 0,
+        new_clients: kmipMonths.get(mi)?.newClients ?? 0,
+      })),
+    },
+    inputs: {
+      files: ctx.files.map((f) => ({
+        path: f.path,
+        lines: f.lines,
+        blank_lines: f.blankLines,
+        entries: {
+          request: f.entries.request ?? 0, response: f.entries.response ?? 0,
+          'kmip-request': f.entries['kmip-request'] ?? 0, 'kmip-response': f.entries['kmip-response'] ?? 0,
+          other: f.entries.other ?? 0,
+        },
+        malformed: f.malformed,
+        malformed_examples: f.malformedExamples,
+        truncated_last_line: f.truncatedLastLine,
+        first_time: f.firstTime ? formatEventTime(f.firstTime) : null,
+        last_time: f.lastTime ? formatEventTime(f.lastTime) : null,
+      })),
+      entries: entriesTotal,
+      malformed,
+      requests: {
+        countable: requestStats.countable,
+        out_of_range: requestStats.out_of_range,
+        excluded: {
+          no_token: requestStats.no_token, error: requestStats.error, policy_denied: requestStats.policy_denied,
+          login: requestStats.login, root: requestStats.root, wrapping: requestStats.wrapping,
+        },
+      },
+      tokens_registered: m.registry.tokens.size,
+      attribution,
+      client_id_check: { checked, mismatched },
+    },
+    warnings,
+    rules: {
+      platform: 'vault',
+      profile,
+      billing_start_day: options.billingDay,
+      from: range.fromText,
+      to: range.toText,
+      prefix: options.prefix,
+      response_only: responseOnly,
+      strict: ctx.strict,
+    },
+  };
+
+  const clients: ClientRecord[] = [...ledger.firstMonths()]
+    // §11: first-usage time ascending, ties by client id (not by file position).
+    .sort((a, b) => compareTimes(a.observation.attr.firstUse, b.observation.attr.firstUse) || (a.client < b.client ? -1 : a.client > b.client ? 1 : 0))
+    .map(({ client, observation: { attr } }) => ({
+      client_id: client,
+      client_type: attr.type,
+      namespace_id: attr.ns.id,
+      namespace_path: attr.ns.path,
+      mount_accessor: attr.mountAccessor,
+      mount_path: attr.mountPath,
+      mount_type: attr.mountType,
+      token_creation_time: attr.tokenCreationTime,
+      client_first_usage_time: formatEventTime(attr.firstUse),
+    }));
+
+  return {
+    malformed,
+    renderCount: (format) => renderVaultCount(report, format, { detected: ctx.detected, filesProcessed: ctx.files.length }),
+    renderClients: (format) => renderVaultClients(clients, format),
+  };
+}
