@@ -57,7 +57,9 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
     done += n;
     p.onProgress?.(done, totalBytes, '');
   };
+  const t0 = performance.now();
   const { results, partials } = await runTasks(tasks, p.jobs, options, onRawBytes);
+  const t1 = performance.now();
 
   // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range
   // become absolute by adding the lines of the ranges before it.
@@ -74,6 +76,10 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   const resolveLine: LineResolver = (seq, lineNo) => (lineBase.get(seq) ?? 0) + lineNo;
   const finish = await finisher(platform);
   const result = finish(partials, { options, files: fileStats, warnings, resolveLine, strict: p.strict, detected });
+  if (process.env.CLIENT_AUDITOR_TIMING) {
+    // Phase timings for performance work (bench/README.md); never part of the report.
+    process.stderr.write(`timing: ${tasks.length} task(s), read+collect ${(t1 - t0).toFixed(0)} ms, finish ${(performance.now() - t1).toFixed(0)} ms\n`);
+  }
   return { platform, detected, files: fileStats, result };
 }
 

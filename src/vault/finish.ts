@@ -16,7 +16,7 @@ import { nonEntityClientId, tokenClientId } from './client-id.js';
 import { EXCLUSION_REASONS } from './countable.js';
 import type { Creation, LineRef, OrderedRegistration, RequestStats, Usage, VaultPartial } from './partial.js';
 import { emptyRequestStats } from './partial.js';
-import { TOKEN_MOUNT_PATH, UNKNOWN_MOUNT } from './registration.js';
+import { issueTimeUtc, TOKEN_MOUNT_PATH, UNKNOWN_MOUNT } from './registration.js';
 import type { ClientRecord, Counts, NamespaceCounts, VaultReport } from './report-model.js';
 
 export type ClientType = 'entity' | 'non-entity-token';
@@ -270,7 +270,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
       for (const um of u.months) {
         ledger.observe(client, um.month, um.order, {
           ...attr, type, firstUse: { ms: um.order.ms, subNs: um.order.subNs },
-          tokenCreationTime: um.tokenIssueTime || attr.issueTime,
+          tokenCreationTime: issueTimeUtc(um.tokenIssueTime) || attr.issueTime,
         });
       }
     }

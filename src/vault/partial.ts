@@ -25,7 +25,7 @@ export interface UsageFacts {
 export interface UsageMonth {
   month: number;
   order: Order;
-  /** auth.token_issue_time of that first use, UTC seconds, or ''. */
+  /** auth.token_issue_time of that first use as logged (converted to UTC in finish), or ''. */
   tokenIssueTime: string;
 }
 
