@@ -4,7 +4,8 @@
 
 import { mergeRangeStats, type FileStatsData } from '../../src/ingest/file-stats.js';
 import { expandInputs } from '../../src/ingest/inputs.js';
-import { scanTask } from '../../src/ingest/scan.js';
+import * as fs from 'node:fs';
+import { detectShape, scanTask } from '../../src/ingest/scan.js';
 import { parseRange } from '../../src/ledger/range.js';
 import type { PlannedTask } from '../../src/parallel/plan.js';
 import type { RunOptions } from '../../src/platform.js';
@@ -43,7 +44,9 @@ export async function runInProcess(paths: string[], o: InProcessOptions = {}): P
   const options = runOptions(o);
   const tasks: PlannedTask[] = [];
   for (const file of files) {
-    const cuts = (o.cuts ?? []).filter((c) => c > 0 && c < (file.size ?? 0));
+    // Like parallel/plan.ts: only JSON-lines/text files are ever split, never JSON arrays.
+    const splittable = detectShape(fs.readFileSync(file.path).subarray(0, 65536)) === 'lines';
+    const cuts = splittable ? (o.cuts ?? []).filter((c) => c > 0 && c < (file.size ?? 0)) : [];
     if (cuts.length === 0) {
       tasks.push({ seq: tasks.length, file, range: null });
       continue;
