@@ -5,7 +5,7 @@
  *   BENCH_SIZE_MB   size of the generated plain log in MB (10^6 bytes); default 1100
  *   BENCH_QUICK=1   50 MB smoke run
  *   BENCH_SEED      generator seed; default 42
- *   BENCH_RUNS      timed runs per fast runner (median reported); default 3. Runners whose first run
+ *   BENCH_RUNS      timed runs per fast runner (best reported); default 3. Runners whose first run
  *                   takes longer than 20 s are run once.
  *   BENCH_ONLY      comma list of runner ids to run (raw,cat,naive,jq,ca1,ca,zcat,cagz); default all
  *   BENCH_TIMEOUT_S per-run timeout in seconds; default 1800
@@ -49,6 +49,10 @@ interface RunnerDef {
 interface Measurement {
   wallS: number;
   rssKB: number | null;
+  /** user + system CPU seconds of the child (and its waited-for children), from GNU time. */
+  cpuS: number | null;
+  /** Share of the machine's CPU capacity used by *other* processes during the run (0..1). */
+  otherLoad: number | null;
   code: number | null;
   signal: string | null;
   stdout: string;
@@ -62,6 +66,9 @@ interface RunnerResult {
   group: Group;
   seconds: number | null;
   all_seconds: number[];
+  cpu_seconds: number | null;
+  /** other processes' share of all CPUs during the reported run (0..1) */
+  other_load: number | null;
   mb_per_s: number | null;
   lines_per_s: number | null;
   peak_rss_mb: number | null;
@@ -97,6 +104,22 @@ const hasGnuTime = (() => {
   return r.status === 0 && /^\d+\s*$/m.test(r.stderr);
 })();
 
+const NCPU = os.availableParallelism();
+
+/** Busy and total jiffies over all CPUs from /proc/stat (null when unavailable). */
+function cpuJiffies(): { busy: number; total: number } | null {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = v as [number, number, number, number, number, number, number, number];
+    const busy = user + nice + system + irq + softirq + (steal ?? 0);
+    return { busy, total: busy + idle + (iowait ?? 0) };
+  } catch {
+    return null;
+  }
+}
+const CLK_TCK = 100; // USER_HZ on Linux
+
 /** VmHWM of a process (fallback when GNU time is missing; sees only that process, not its children). */
 function readHwmKB(pid: number): number | null {
   try {
@@ -110,7 +133,8 @@ function readHwmKB(pid: number): number | null {
 function measure(cmd: string[], stdoutToNull: boolean, timeoutS: number): Promise<Measurement> {
   return new Promise((resolve) => {
     const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Date.now()}.txt`);
-    const argv = hasGnuTime ? [TIME_BIN, '-f', '%M %e', '-o', timeFile, ...cmd] : cmd;
+    const argv = hasGnuTime ? [TIME_BIN, '-f', '%M %e %U %S', '-o', timeFile, ...cmd] : cmd;
+    const j0 = cpuJiffies();
     const devNull = stdoutToNull ? fs.openSync('/dev/null', 'w') : null;
     const t0 = process.hrtime.bigint();
     const child = spawn(argv[0]!, argv.slice(1), {
@@ -146,24 +170,35 @@ function measure(cmd: string[], stdoutToNull: boolean, timeoutS: number): Promis
     }, timeoutS * 1000);
     child.on('close', (code, signal) => {
       const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+      const j1 = cpuJiffies();
       clearTimeout(timer);
       if (poll) clearInterval(poll);
       if (devNull !== null) fs.closeSync(devNull);
       let rssKB: number | null = hwm;
+      let cpuS: number | null = null;
       if (hasGnuTime) {
         try {
           const txt = fs.readFileSync(timeFile, 'utf8');
           // GNU time prefixes "Command exited with non-zero status N" on failure; take the last line.
           const lastLine = txt.trim().split('\n').pop() ?? '';
-          const m = /^(\d+)\s+[\d.]+$/.exec(lastLine.trim());
-          if (m) rssKB = Number(m[1]);
+          const m = /^(\d+)\s+[\d.]+\s+([\d.]+)\s+([\d.]+)$/.exec(lastLine.trim());
+          if (m) {
+            rssKB = Number(m[1]);
+            cpuS = Number(m[2]) + Number(m[3]);
+          }
           fs.unlinkSync(timeFile);
         } catch {
           /* no time output (killed) */
         }
       }
+      let otherLoad: number | null = null;
+      if (j0 !== null && j1 !== null && cpuS !== null && j1.total > j0.total) {
+        // Everything busy on the machine minus the measured command itself (and this harness, ~0).
+        const busyS = (j1.busy - j0.busy) / CLK_TCK;
+        otherLoad = Math.min(1, Math.max(0, (busyS - cpuS) / (wallS * NCPU)));
+      }
       // GNU time exits with the child's status; a signal kill of the child gives 128+n via time.
-      resolve({ wallS, rssKB, code, signal, stdout, stderr, timedOut });
+      resolve({ wallS, rssKB, cpuS, otherLoad, code, signal, stdout, stderr, timedOut });
     });
   });
 }
@@ -192,12 +227,6 @@ function extractClients(parse: Parse, m: Measurement): { clients: number | null;
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: number): Promise<RunnerResult> {
   const res: RunnerResult = {
     id: def.id,
@@ -205,6 +234,8 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
     group: def.group,
     seconds: null,
     all_seconds: [],
+    cpu_seconds: null,
+    other_load: null,
     mb_per_s: null,
     lines_per_s: null,
     peak_rss_mb: null,
@@ -216,6 +247,7 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
     skipped: null,
   };
   let peakKB: number | null = null;
+  const good: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     log(`  ${def.label}: run ${i + 1}/${runs} ...`);
     const m = await measure(def.cmd, def.stdoutToNull, timeoutS);
@@ -240,12 +272,20 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
       res.clients = clients;
     }
     res.all_seconds.push(Math.round(m.wallS * 1000) / 1000);
-    log(`    ${m.wallS.toFixed(2)} s, ${m.rssKB !== null ? (m.rssKB * 1024 / 1e6).toFixed(0) + ' MB RSS' : 'RSS n/a'}`);
+    good.push(m);
+    log(
+      `    ${m.wallS.toFixed(2)} s, cpu ${m.cpuS?.toFixed(2) ?? 'n/a'} s, ${m.rssKB !== null ? ((m.rssKB * 1024) / 1e6).toFixed(0) + ' MB RSS' : 'RSS n/a'}` +
+        `, other load ${m.otherLoad !== null ? (m.otherLoad * 100).toFixed(0) + ' %' : 'n/a'}`,
+    );
     if (m.wallS > 20) break; // slow runners: one run is plenty
   }
-  if (res.all_seconds.length > 0 && res.error === null) {
-    const s = median(res.all_seconds);
+  if (good.length > 0 && res.error === null) {
+    // Best of N: the least disturbed run (the machine may be shared).
+    const best = good.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+    const s = best.wallS;
     res.seconds = s;
+    res.cpu_seconds = best.cpuS;
+    res.other_load = best.otherLoad;
     res.mb_per_s = truth.bytes / 1e6 / s;
     res.lines_per_s = truth.lines / s;
   }
@@ -391,13 +431,15 @@ async function main(): Promise<void> {
       `${truth.requests.countable} countable of ${truth.entries.request} requests`,
   );
   out.push('note:    both files are in the page cache (warmed with cat before timing; 24 GB RAM) — disk speed is not measured.');
-  out.push(`         times are the median of up to ${runs} runs (runners slower than 20 s: 1 run); MB/s and lines/s are of the`);
-  out.push('         uncompressed log, also for .gz rows; RSS in MB = 10^6 bytes (max over runs); x naive / x zcat = speed ratio.');
+  out.push(`         seconds = best of up to ${runs} runs (runners slower than 20 s: 1 run); cpu s = user+sys of that run; MB/s and`);
+  out.push('         lines/s are of the uncompressed log, also for .gz rows; RSS in MB = 10^6 bytes (max over runs); x naive / x zcat =');
+  out.push(`         speed ratio; other load = share of all ${NCPU} CPUs used by other processes during the run (noise indicator).`);
   out.push('');
-  const headers = ['runner', 'seconds', 'MB/s', 'lines/s', 'peak RSS MB', 'x naive', 'x zcat', 'clients', 'check'];
+  const headers = ['runner', 'seconds', 'cpu s', 'MB/s', 'lines/s', 'peak RSS MB', 'x naive', 'x zcat', 'clients', 'check', 'other load'];
   const rows = results.map((r) => [
     (r.group === 'gz' ? '[gz] ' : '') + r.label,
     r.skipped !== null ? r.skipped : r.error !== null ? 'FAILED' : fmt(r.seconds, 2),
+    fmt(r.cpu_seconds, 2),
     fmt(r.mb_per_s, 0),
     fmtInt(r.lines_per_s),
     fmt(r.peak_rss_mb, 0),
@@ -405,8 +447,17 @@ async function main(): Promise<void> {
     r.x_zcat !== null ? fmt(r.x_zcat, 2) + 'x' : '-',
     r.clients !== null ? String(r.clients) : '-',
     r.error !== null ? 'ERROR' : r.correct === null ? '-' : r.correct ? 'OK' : `MISMATCH (truth ${truth.total.clients})`,
+    r.other_load !== null ? `${(r.other_load * 100).toFixed(0)} %` : '-',
   ]);
-  out.push(table(headers, rows, [false, true, true, true, true, true, true, true, false]));
+  out.push(table(headers, rows, [false, true, true, true, true, true, true, true, true, false, true]));
+  const noisy = results.filter((r) => r.other_load !== null && r.other_load > 0.1);
+  if (noisy.length > 0) {
+    out.push('');
+    out.push(
+      `WARNING: other processes used more than 10 % of the machine during: ${noisy.map((r) => r.id).join(', ')}. ` +
+        'Wall times (and ratios) are inflated; cpu s is less affected. Re-run on an idle machine.',
+    );
+  }
 
   // ---- errors, loudly ----
   const failed = results.filter((r) => r.error !== null);
@@ -475,6 +526,8 @@ function emptyResult(def: RunnerDef): RunnerResult {
     group: def.group,
     seconds: null,
     all_seconds: [],
+    cpu_seconds: null,
+    other_load: null,
     mb_per_s: null,
     lines_per_s: null,
     peak_rss_mb: null,
