@@ -139,7 +139,9 @@ export function createProgress(opts: ProgressOptions): Progress {
   const { stream, totalBytes } = opts;
   const now = opts.now ?? (() => performance.now());
   const start = now();
-  let lastDraw = -Infinity;
+  // The first draw waits one interval too: a rate measured over a few milliseconds is meaningless,
+  // and runs shorter than 100 ms never show a bar at all.
+  let lastDraw = start;
   let drawn = false;
   let finished = false;
 
