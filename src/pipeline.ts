@@ -53,9 +53,9 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   const tasks = planTasks(files, p.jobs, isLinesFile);
   const totalBytes = files.some((f) => f.size === null) ? null : files.reduce((s, f) => s + (f.size ?? 0), 0);
   let done = 0;
-  const onRawBytes = (n: number): void => {
+  const onRawBytes = (n: number, file: string): void => {
     done += n;
-    p.onProgress?.(done, totalBytes, '');
+    p.onProgress?.(done, totalBytes, file);
   };
   const t0 = performance.now();
   const { results, partials } = await runTasks(tasks, p.jobs, options, onRawBytes);

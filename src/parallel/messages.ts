@@ -8,7 +8,7 @@ import type { TaskResult } from './run-task.js';
 export type ToWorker = { type: 'task'; task: PlannedTask } | { type: 'finish' };
 
 export type FromWorker =
-  | { type: 'bytes'; n: number }
+  | { type: 'bytes'; n: number; file: string }
   | { type: 'done'; result: TaskResult }
   | { type: 'error'; seq: number; error: SerializedError }
   | { type: 'partial'; partial: unknown };

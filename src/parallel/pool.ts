@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { collectorFactory } from '../platforms.js';
 import type { RunOptions } from '../platform.js';
 import type { PlannedTask } from './plan.js';
-import { runTask, type TaskResult } from './run-task.js';
+import { runTask, type BytesListener, type TaskResult } from './run-task.js';
 import { deserializeError, type FromWorker } from './messages.js';
 
 export interface PoolResult {
@@ -14,14 +14,14 @@ export interface PoolResult {
   partials: unknown[];
 }
 
-async function runInline(tasks: PlannedTask[], options: RunOptions, onRawBytes: (n: number) => void): Promise<PoolResult> {
+async function runInline(tasks: PlannedTask[], options: RunOptions, onRawBytes: BytesListener): Promise<PoolResult> {
   const collector = (await collectorFactory(options.platform))(options);
   const results: TaskResult[] = [];
   for (const task of tasks) results.push(await runTask(task, collector, onRawBytes));
   return { results, partials: [collector.partial()] };
 }
 
-export async function runTasks(tasks: PlannedTask[], jobs: number, options: RunOptions, onRawBytes: (n: number) => void): Promise<PoolResult> {
+export async function runTasks(tasks: PlannedTask[], jobs: number, options: RunOptions, onRawBytes: BytesListener): Promise<PoolResult> {
   // stdin can only be read by the main thread; such a run stays inline.
   if (jobs <= 1 || tasks.length <= 1 || tasks.some((t) => t.file.path === '-')) {
     return runInline(tasks, options, onRawBytes);
@@ -50,7 +50,7 @@ export async function runTasks(tasks: PlannedTask[], jobs: number, options: RunO
         worker.on('message', (msg: FromWorker) => {
           switch (msg.type) {
             case 'bytes':
-              onRawBytes(msg.n);
+              onRawBytes(msg.n, msg.file);
               break;
             case 'done':
               results[msg.result.seq] = msg.result;

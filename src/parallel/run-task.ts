@@ -11,7 +11,11 @@ export interface TaskResult {
   stats: FileStatsData;
 }
 
-export async function runTask(task: PlannedTask, collector: Collector<unknown>, onRawBytes: (n: number) => void): Promise<TaskResult> {
-  const stats = await scanTask(task, (st, shape) => collector.sinkFor(task, st, shape), onRawBytes);
+/** Raw bytes read, with the file they came from (progress bar). */
+export type BytesListener = (n: number, file: string) => void;
+
+export async function runTask(task: PlannedTask, collector: Collector<unknown>, onRawBytes: BytesListener): Promise<TaskResult> {
+  const file = task.file.path;
+  const stats = await scanTask(task, (st, shape) => collector.sinkFor(task, st, shape), (n) => onRawBytes(n, file));
   return { seq: task.seq, stats: stats.data };
 }

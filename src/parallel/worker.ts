@@ -15,10 +15,12 @@ const port = parentPort!;
 // Progress messages are batched: one postMessage per ~8 MiB keeps their cost invisible.
 const BYTES_BATCH = 8 * 1024 * 1024;
 let unreported = 0;
-const onRawBytes = (n: number): void => {
+let currentFile = '';
+const onRawBytes = (n: number, file: string): void => {
   unreported += n;
+  currentFile = file;
   if (unreported >= BYTES_BATCH) {
-    port.postMessage({ type: 'bytes', n: unreported });
+    port.postMessage({ type: 'bytes', n: unreported, file });
     unreported = 0;
   }
 };
@@ -27,7 +29,7 @@ port.on('message', (msg: ToWorker) => {
   if (msg.type === 'task') {
     runTask(msg.task as PlannedTask, collector, onRawBytes).then(
       (result) => {
-        if (unreported > 0) port.postMessage({ type: 'bytes', n: unreported });
+        if (unreported > 0) port.postMessage({ type: 'bytes', n: unreported, file: currentFile });
         unreported = 0;
         port.postMessage({ type: 'done', result });
       },
