@@ -9,6 +9,7 @@
  *                   takes longer than 20 s are run once.
  *   BENCH_ONLY      comma list of runner ids to run (raw,cat,naive,jq,ca1,ca,zcat,cagz); default all
  *   BENCH_TIMEOUT_S per-run timeout in seconds; default 1800
+ *   BENCH_CLI       client-auditor entry point to benchmark; default bin/client-auditor.js
  *
  * See bench/README.md for what each runner measures.
  */
@@ -23,7 +24,7 @@ import { JQ_FILTER } from './rules.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = path.resolve(HERE, '..', '..');
 const CACHE = path.join(ROOT, 'bench', '.cache');
-const CLI = path.join(ROOT, 'bin', 'client-auditor.js');
+const CLI = process.env['BENCH_CLI'] !== undefined && process.env['BENCH_CLI'] !== '' ? path.resolve(process.env['BENCH_CLI']) : path.join(ROOT, 'bin', 'client-auditor.js');
 const TIME_BIN = '/usr/bin/time';
 
 const TARGETS = {
@@ -76,6 +77,8 @@ interface RunnerResult {
   x_zcat: number | null;
   clients: number | null;
   correct: boolean | null;
+  /** client-auditor: inputs.requests differs from the generator's statistics (null = same / n/a) */
+  breakdown_mismatch: string | null;
   error: string | null;
   skipped: string | null;
 }
@@ -210,20 +213,27 @@ function errorExcerpt(s: string): string {
   return (i >= 0 ? lines.slice(i, i + 3) : lines.slice(0, 4)).join('\n');
 }
 
-function extractClients(parse: Parse, m: Measurement): { clients: number | null; error: string | null } {
-  if (parse === 'none') return { clients: null, error: null };
+interface Extracted {
+  clients: number | null;
+  /** client-auditor only: inputs.requests (countable + exclusion reasons), compared with the truth */
+  requests: unknown;
+  error: string | null;
+}
+
+function extractClients(parse: Parse, m: Measurement): Extracted {
+  if (parse === 'none') return { clients: null, requests: null, error: null };
   try {
     if (parse === 'jq') {
       const n = Number(m.stdout.trim());
       if (!Number.isInteger(n)) throw new Error(`unexpected output ${JSON.stringify(m.stdout.slice(0, 200))}`);
-      return { clients: n, error: null };
+      return { clients: n, requests: null, error: null };
     }
-    const doc = JSON.parse(m.stdout) as { clients?: unknown; total?: { clients?: unknown } };
+    const doc = JSON.parse(m.stdout) as { clients?: unknown; total?: { clients?: unknown }; inputs?: { requests?: unknown } };
     const v = parse === 'naive' ? doc.clients : doc.total?.clients;
     if (typeof v !== 'number') throw new Error(parse === 'auditor' ? 'no numeric total.clients in the JSON output' : 'no clients in output');
-    return { clients: v, error: null };
+    return { clients: v, requests: parse === 'auditor' ? (doc.inputs?.requests ?? null) : null, error: null };
   } catch (e) {
-    return { clients: null, error: `cannot read the client total: ${(e as Error).message}` };
+    return { clients: null, requests: null, error: `cannot read the client total: ${(e as Error).message}` };
   }
 }
 
@@ -243,6 +253,7 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
     x_zcat: null,
     clients: null,
     correct: null,
+    breakdown_mismatch: null,
     error: null,
     skipped: null,
   };
@@ -260,7 +271,7 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
       res.error = `exit ${m.code ?? m.signal}: ${errorExcerpt(m.stderr) || '(no stderr)'}`;
       break;
     }
-    const { clients, error } = extractClients(def.parse, m);
+    const { clients, requests, error } = extractClients(def.parse, m);
     if (error !== null) {
       res.error = error;
       break;
@@ -270,6 +281,17 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
         res.error = `non-deterministic: ${res.clients} then ${clients}`;
       }
       res.clients = clients;
+    }
+    if (def.parse === 'auditor') {
+      // Finer check: countable requests and exclusion reasons (spec §5.2) must match the generator's.
+      const want = { countable: truth.requests.countable, out_of_range: 0, excluded: truth.requests.excluded };
+      const got = requests as { countable?: unknown; out_of_range?: unknown; excluded?: Record<string, unknown> } | null;
+      const same =
+        got !== null &&
+        got.countable === want.countable &&
+        (got.out_of_range ?? 0) === 0 &&
+        Object.entries(want.excluded).every(([k, v]) => got.excluded?.[k] === v);
+      res.breakdown_mismatch = same ? null : `inputs.requests = ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
     }
     res.all_seconds.push(Math.round(m.wallS * 1000) / 1000);
     good.push(m);
@@ -446,7 +468,15 @@ async function main(): Promise<void> {
     r.x_naive !== null ? fmt(r.x_naive, 2) + 'x' : '-',
     r.x_zcat !== null ? fmt(r.x_zcat, 2) + 'x' : '-',
     r.clients !== null ? String(r.clients) : '-',
-    r.error !== null ? 'ERROR' : r.correct === null ? '-' : r.correct ? 'OK' : `MISMATCH (truth ${truth.total.clients})`,
+    r.error !== null
+      ? 'ERROR'
+      : r.correct === null
+        ? '-'
+        : !r.correct
+          ? `MISMATCH (truth ${truth.total.clients})`
+          : r.breakdown_mismatch !== null
+            ? 'OK, reasons differ'
+            : 'OK',
     r.other_load !== null ? `${(r.other_load * 100).toFixed(0)} %` : '-',
   ]);
   out.push(table(headers, rows, [false, true, true, true, true, true, true, true, true, false, true]));
@@ -462,10 +492,12 @@ async function main(): Promise<void> {
   // ---- errors, loudly ----
   const failed = results.filter((r) => r.error !== null);
   const wrong = results.filter((r) => r.correct === false);
-  if (failed.length > 0 || wrong.length > 0) {
+  const reasons = results.filter((r) => r.breakdown_mismatch !== null);
+  if (failed.length > 0 || wrong.length > 0 || reasons.length > 0) {
     out.push('');
     out.push('!'.repeat(100));
     for (const r of failed) out.push(`!!! ${r.label} FAILED: ${r.error!.replace(/\n/g, '\n!!!     ')}`);
+    for (const r of reasons) out.push(`!!! ${r.label}: ${r.breakdown_mismatch}`);
     for (const r of wrong) out.push(`!!! ${r.label} found ${r.clients} clients, ground truth is ${truth.total.clients} (differs by ${r.clients! - truth.total.clients})`);
     out.push('!'.repeat(100));
   }
@@ -493,13 +525,19 @@ async function main(): Promise<void> {
   const maxRss = caRuns.length > 0 && caRuns.length === caAll.length ? Math.max(...caRuns.map((r) => r.peak_rss_mb!)) : null;
   add(`peak RSS <= ${TARGETS.rssMB} MB (every client-auditor run)`, maxRss, (v) => v <= TARGETS.rssMB, (v) => `${v.toFixed(0)} MB max`, caAll.length === 0 ? 'n/a (not run)' : 'client-auditor failed');
   const allCorrect = caAll.length > 0 && caAll.every((r) => r.correct === true);
+  const reasonsOk = caAll.length > 0 && caAll.every((r) => r.error === null && r.breakdown_mismatch === null);
+  targets.push({
+    target: 'inputs.requests (countable + exclusion reasons) == generator',
+    measured: caAll.length === 0 ? 'n/a (not run)' : reasonsOk ? `countable ${truth.requests.countable}, reasons match` : 'differs (see !!! above)',
+    verdict: caAll.length === 0 ? 'n/a' : reasonsOk ? 'PASS' : 'FAIL',
+  });
   targets.push({
     target: `client total == ground truth (${truth.total.clients})`,
     measured: caAll.length === 0 ? 'n/a (not run)' : caAll.map((r) => `${r.id}=${r.clients ?? 'ERR'}`).join(' '),
     verdict: caAll.length === 0 ? 'n/a' : allCorrect ? 'PASS' : 'FAIL',
   });
   if (ca1?.mb_per_s != null) {
-    targets.push({ target: `(info) --jobs 1 throughput vs ${TARGETS.plainMBps} MB/s`, measured: `${ca1.mb_per_s.toFixed(0)} MB/s, ${fmt(ca1.x_naive, 2)}x naive`, verdict: ca1.mb_per_s >= TARGETS.plainMBps ? 'PASS' : 'FAIL' });
+    targets.push({ target: `(info) --jobs 1 throughput vs ${TARGETS.plainMBps} MB/s`, measured: `${ca1.mb_per_s.toFixed(0)} MB/s` + (ca1.x_naive !== null ? `, ${ca1.x_naive.toFixed(2)}x naive` : ''), verdict: ca1.mb_per_s >= TARGETS.plainMBps ? 'PASS' : 'FAIL' });
   }
   out.push('');
   out.push(table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.verdict]), [false, false, false]));
@@ -535,6 +573,7 @@ function emptyResult(def: RunnerDef): RunnerResult {
     x_zcat: null,
     clients: null,
     correct: null,
+    breakdown_mismatch: null,
     error: null,
     skipped: null,
   };
