@@ -12,7 +12,7 @@ import { MonthCalendar } from '../ledger/months.js';
 import { isInRange } from '../ledger/range.js';
 import type { PlannedTask } from '../parallel/plan.js';
 import type { Collector, RunOptions } from '../platform.js';
-import { exclusionOf, policyListOf } from './countable.js';
+import { exclusionOf, isLoginPath, policyListOf } from './countable.js';
 import { normaliseNamespace, type Namespace } from './namespace.js';
 import {
   emptyRequestStats, type Creation, type LineRef, type MountCandidate, type OrderedRegistration,
@@ -212,13 +212,17 @@ export class VaultCollector implements Collector<VaultPartial> {
   /** A request (or, in response-only mode, a response) as a possible client use [V3]. */
   private use(e: Obj, request: Obj | null, ns: Namespace, auth: Obj | null, time: EventTime, order: Order, inRange: boolean,
     table: UsageTable, stats: RequestStats, ref: LineRef | null): void {
+    const authToken = str(auth?.client_token);
+    const reqToken = str(request?.client_token);
+    const accessor = str(auth?.accessor) || str(request?.client_token_accessor);
+    // vault-1.8 keys tokens by HMAC and maps an accessor to its token where any entry shows both.
+    if (this.options.profile === 'vault-1.8' && accessor !== '' && (authToken !== '' || reqToken !== '')) {
+      keepEarlier(this.accessorTokens, accessor, { order, token: authToken || reqToken });
+    }
     if (!inRange) {
       stats.out_of_range++;
       return;
     }
-    const authToken = str(auth?.client_token);
-    const reqToken = str(request?.client_token);
-    const accessor = str(auth?.accessor) || str(request?.client_token_accessor);
     this.checkHashed(authToken);
     this.checkHashed(reqToken);
     this.checkHashed(accessor);
@@ -237,9 +241,6 @@ export class VaultCollector implements Collector<VaultPartial> {
     }
     stats.countable++;
     if (profile === 'vault-1.6') return; // 1.6 counts at token creation, not on use
-    if (profile === 'vault-1.8' && authToken !== '' && str(auth?.accessor) !== '') {
-      keepEarlier(this.accessorTokens, str(auth?.accessor), { order, token: authToken });
-    }
     const facts: UsageFacts = {
       entityId: str(auth?.entity_id),
       loggedId: str(request?.client_id),
@@ -294,7 +295,7 @@ export class VaultCollector implements Collector<VaultPartial> {
     if (this.options.profile === 'vault-1.6' && inRange) {
       // vault-1.6 counted every login and token-create response at creation (§14.1).
       const entityId = str(rauth?.entity_id);
-      const isCreation = isTokenCreatePath(path) || /^\/?auth\/.+?\/login(\/.*)?$/s.test(path);
+      const isCreation = isTokenCreatePath(path) || isLoginPath(path);
       if (isCreation) {
         this.addCreation({
           key: entityId !== '' ? entityId : token, isEntity: entityId !== '', isWrapping: false,
