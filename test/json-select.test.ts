@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, it, expect } from 'vitest';
-import { compileSelection, selectJson, type Selection } from '../src/ingest/json-select.js';
+import { _setStringScanMode, compileSelection, selectJson, type Selection } from '../src/ingest/json-select.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference semantics
@@ -494,6 +494,23 @@ describe('selectJson: generated corpora', () => {
     // make sure the mutations really exercised both outcomes
     expect(invalid).toBeGreaterThan(1000);
     expect(total - invalid).toBeGreaterThan(200);
+  });
+
+  it('per-char string scanner (fast path disabled) agrees too', () => {
+    _setStringScanMode(false);
+    try {
+      const r = rng(7);
+      for (const line of [...REAL, ...GEN.slice(0, 300)]) {
+        const buf = Buffer.from(line);
+        check(buf);
+        for (let k = 0; k < 10; k++) check(buf, 0, Math.floor(r() * buf.length), VAULT_ONLY);
+        const mut = Buffer.from(buf);
+        mut[Math.floor(r() * mut.length)] = Math.floor(r() * 128);
+        check(mut);
+      }
+    } finally {
+      _setStringScanMode(true);
+    }
   });
 
   it('ran a meaningful number of comparisons', () => {

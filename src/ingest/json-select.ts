@@ -76,8 +76,17 @@ export function compileSelection(sel: Selection): CompiledSelection {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Low-level scanning. All functions take (b, p, end) and return the new position or -1.
-// Reads at or beyond `end` must never happen (the buffer may continue with the next line).
+// Low-level scanning.
+//
+// The line is first copied into a one-byte ("latin1") JS string `s`, one char per byte, so that
+// V8's native String.prototype.indexOf and RegExp can be used to skip string contents (the bulk
+// of the bytes) without a per-byte JS loop. All scanners take (s, p, end) with end === s.length
+// and return the new position or -1.
+//
+// Fast path: when the line contains no byte < 0x20 at all (checked once with a native regex),
+// no string can contain a raw control character, so a string's end is simply the next '"',
+// unless a backslash occurs before it (tracked with a cached "next backslash" index), in which
+// case the exact per-char scanner takes over for that string.
 
 /** 1 for hex digits. */
 const HEX = new Uint8Array(256);
@@ -88,32 +97,46 @@ for (let c = 0x61; c <= 0x66; c++) HEX[c] = 1;
 const ESC = new Uint8Array(256);
 for (const ch of '"\\/bfnrt') ESC[ch.charCodeAt(0)] = 1;
 
-/** Set by scanString when the string contained a backslash escape. */
+/** Set by the string scanners when the string contained a backslash escape. */
 let sawEscape = false;
+/** True when the current line has no char < 0x20 (enables the indexOf fast path). */
+let noCtl = false;
+/** Index of the next backslash at or after the last recompute position (or MAX when none). */
+let bsNext = 0;
+const NO_BS = 0x7fffffff;
+const CTL_RE = /[\x00-\x1f]/;
+/** Benchmark switch: use the regex + indexOf fast path (true) or the per-char scanner only. */
+let useIndexOf = true;
+/** @internal for benchmarks only. */
+export function _setStringScanMode(indexOf: boolean): void {
+  useIndexOf = indexOf;
+}
 
-function skipWs(b: Uint8Array, p: number, end: number): number {
+function skipWs(s: string, p: number, end: number): number {
   while (p < end) {
-    const c = b[p]!;
+    const c = s.charCodeAt(p);
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
     else break;
   }
   return p;
 }
 
-/** p is just after the opening quote; returns the index just after the closing quote, or -1. */
-function scanString(b: Uint8Array, p: number, end: number): number {
+/** Exact per-char string scanner. p is just after the opening quote; returns the index after the closing quote, or -1. */
+function scanStringSlow(s: string, p: number, end: number): number {
   while (p < end) {
-    const c = b[p++]!;
+    const c = s.charCodeAt(p++);
     if (c <= 0x22) {
       if (c === 0x22) return p;
       if (c < 0x20) return -1;
     } else if (c === 0x5c) {
       if (p >= end) return -1;
-      const e = b[p++]!;
+      const e = s.charCodeAt(p++);
       sawEscape = true;
       if (e === 0x75) {
         if (p + 4 > end) return -1;
-        if ((HEX[b[p]!]! & HEX[b[p + 1]!]! & HEX[b[p + 2]!]! & HEX[b[p + 3]!]!) === 0) return -1;
+        if ((HEX[s.charCodeAt(p)]! & HEX[s.charCodeAt(p + 1)]! & HEX[s.charCodeAt(p + 2)]! & HEX[s.charCodeAt(p + 3)]!) === 0) {
+          return -1;
+        }
         p += 4;
       } else if (ESC[e] === 0) {
         return -1;
@@ -123,67 +146,74 @@ function scanString(b: Uint8Array, p: number, end: number): number {
   return -1;
 }
 
-/** p at the first byte of a number ('-' or digit); returns the index after it, or -1. */
-function scanNumber(b: Uint8Array, p: number, end: number): number {
-  let c = p < end ? b[p]! : 0;
+/** p is just after the opening quote; returns the index just after the closing quote, or -1. */
+function scanString(s: string, p: number, end: number): number {
+  if (!noCtl) return scanStringSlow(s, p, end);
+  const q = s.indexOf('"', p);
+  if (q < 0) return -1;
+  if (bsNext < p) {
+    const i = s.indexOf('\\', p);
+    bsNext = i < 0 ? NO_BS : i;
+  }
+  if (bsNext < q) return scanStringSlow(s, p, end);
+  return q + 1;
+}
+
+/** p at the first char of a number ('-' or digit); returns the index after it, or -1. */
+function scanNumber(s: string, p: number, end: number): number {
+  let c = p < end ? s.charCodeAt(p) : 0;
   if (c === 0x2d) {
     p++;
-    c = p < end ? b[p]! : 0;
+    c = p < end ? s.charCodeAt(p) : 0;
   }
   if (c === 0x30) {
     p++;
   } else if (c >= 0x31 && c <= 0x39) {
     p++;
-    while (p < end && (c = b[p]!) >= 0x30 && c <= 0x39) p++;
+    while (p < end && (c = s.charCodeAt(p)) >= 0x30 && c <= 0x39) p++;
   } else {
     return -1;
   }
-  c = p < end ? b[p]! : 0;
+  c = p < end ? s.charCodeAt(p) : 0;
   if (c === 0x2e) {
     p++;
-    c = p < end ? b[p]! : 0;
+    c = p < end ? s.charCodeAt(p) : 0;
     if (c < 0x30 || c > 0x39) return -1;
     p++;
-    while (p < end && (c = b[p]!) >= 0x30 && c <= 0x39) p++;
-    c = p < end ? b[p]! : 0;
+    while (p < end && (c = s.charCodeAt(p)) >= 0x30 && c <= 0x39) p++;
+    c = p < end ? s.charCodeAt(p) : 0;
   }
   if (c === 0x65 || c === 0x45) {
     p++;
-    c = p < end ? b[p]! : 0;
+    c = p < end ? s.charCodeAt(p) : 0;
     if (c === 0x2b || c === 0x2d) {
       p++;
-      c = p < end ? b[p]! : 0;
+      c = p < end ? s.charCodeAt(p) : 0;
     }
     if (c < 0x30 || c > 0x39) return -1;
     p++;
-    while (p < end && (c = b[p]!) >= 0x30 && c <= 0x39) p++;
+    while (p < end && (c = s.charCodeAt(p)) >= 0x30 && c <= 0x39) p++;
   }
   return p;
 }
 
 /** p at 't', 'f' or 'n'; returns the index after the literal, or -1. */
-function scanLiteral(b: Uint8Array, p: number, end: number): number {
-  const c = b[p];
-  if (c === 0x74) {
-    return p + 4 <= end && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65 ? p + 4 : -1;
-  }
-  if (c === 0x66) {
-    return p + 5 <= end && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65
-      ? p + 5
-      : -1;
-  }
-  // 'n'
-  return p + 4 <= end && b[p + 1] === 0x75 && b[p + 2] === 0x6c && b[p + 3] === 0x6c ? p + 4 : -1;
+function scanLiteral(s: string, p: number, end: number): number {
+  const c = s.charCodeAt(p);
+  if (c === 0x74) return p + 4 <= end && s.startsWith('true', p) ? p + 4 : -1;
+  if (c === 0x66) return p + 5 <= end && s.startsWith('false', p) ? p + 5 : -1;
+  return p + 4 <= end && s.startsWith('null', p) ? p + 4 : -1;
 }
 
 /** p at a '"' expected to start a key: scans key, whitespace, ':' and whitespace. Returns value start or -1. */
-function scanKeyColon(b: Uint8Array, p: number, end: number): number {
-  if (p >= end || b[p] !== 0x22) return -1;
-  p = scanString(b, p + 1, end);
+function scanKeyColon(s: string, p: number, end: number): number {
+  if (p >= end || s.charCodeAt(p) !== 0x22) return -1;
+  p = scanString(s, p + 1, end);
   if (p < 0) return -1;
-  p = skipWs(b, p, end);
-  if (p >= end || b[p] !== 0x3a) return -1;
-  return skipWs(b, p + 1, end);
+  if (p < end && s.charCodeAt(p) === 0x3a) return skipWs(s, p + 1, end);
+  p = skipWs(s, p, end);
+  if (p >= end || s.charCodeAt(p) !== 0x3a) return -1;
+  return skipWs(s, p + 1, end);
 }
 
 const OBJ = 1;
@@ -195,19 +225,19 @@ let stack = new Uint8Array(256);
  * after the value (no trailing whitespace consumed), or -1. Allocation-free (except growing the
  * shared container stack on very deep input).
  */
-function skipValue(b: Uint8Array, p: number, end: number): number {
+function skipValue(s: string, p: number, end: number): number {
   let depth = 0;
   let st = stack;
   for (;;) {
     // --- parse a value at p ---
     if (p >= end) return -1;
-    let c = b[p]!;
+    let c = s.charCodeAt(p);
     if (c === 0x22) {
-      p = scanString(b, p + 1, end);
+      p = scanString(s, p + 1, end);
       if (p < 0) return -1;
     } else if (c === 0x7b) {
-      p = skipWs(b, p + 1, end);
-      if (p < end && b[p] === 0x7d) {
+      p = skipWs(s, p + 1, end);
+      if (p < end && s.charCodeAt(p) === 0x7d) {
         p++;
       } else {
         if (depth === st.length) {
@@ -216,13 +246,13 @@ function skipValue(b: Uint8Array, p: number, end: number): number {
           stack = st = n;
         }
         st[depth++] = OBJ;
-        p = scanKeyColon(b, p, end);
+        p = scanKeyColon(s, p, end);
         if (p < 0) return -1;
         continue;
       }
     } else if (c === 0x5b) {
-      p = skipWs(b, p + 1, end);
-      if (p < end && b[p] === 0x5d) {
+      p = skipWs(s, p + 1, end);
+      if (p < end && s.charCodeAt(p) === 0x5d) {
         p++;
       } else {
         if (depth === st.length) {
@@ -234,10 +264,10 @@ function skipValue(b: Uint8Array, p: number, end: number): number {
         continue;
       }
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      p = scanNumber(b, p, end);
+      p = scanNumber(s, p, end);
       if (p < 0) return -1;
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
-      p = scanLiteral(b, p, end);
+      p = scanLiteral(s, p, end);
       if (p < 0) return -1;
     } else {
       return -1;
@@ -245,14 +275,14 @@ function skipValue(b: Uint8Array, p: number, end: number): number {
     // --- after a value: close containers / find the next value ---
     for (;;) {
       if (depth === 0) return p;
-      p = skipWs(b, p, end);
+      p = skipWs(s, p, end);
       if (p >= end) return -1;
-      c = b[p]!;
+      c = s.charCodeAt(p);
       const top = st[depth - 1];
       if (c === 0x2c) {
-        p = skipWs(b, p + 1, end);
+        p = skipWs(s, p + 1, end);
         if (top === OBJ) {
-          p = scanKeyColon(b, p, end);
+          p = scanKeyColon(s, p, end);
           if (p < 0) return -1;
         }
         break;
@@ -270,9 +300,15 @@ function skipValue(b: Uint8Array, p: number, end: number): number {
 // ---------------------------------------------------------------------------------------------
 // Selection-driven object parsing.
 
-function lookup(node: Node, b: Buffer, ks: number, ke: number, escaped: boolean): Entry | undefined {
+/** Buffer and offset of the current line (s[i] is buf[base + i]). */
+let curBuf: Buffer = Buffer.alloc(0);
+let base = 0;
+
+function lookup(node: Node, s: string, ks: number, ke: number, escaped: boolean): Entry | undefined {
   if (escaped || node.decodeAll) {
-    const key: string = escaped ? (JSON.parse(b.toString('utf8', ks - 1, ke + 1)) as string) : b.toString('utf8', ks, ke);
+    const key: string = escaped
+      ? (JSON.parse(curBuf.toString('utf8', base + ks - 1, base + ke + 1)) as string)
+      : curBuf.toString('utf8', base + ks, base + ke);
     return node.map.get(key);
   }
   const cands = node.byLen[ke - ks];
@@ -280,7 +316,7 @@ function lookup(node: Node, b: Buffer, ks: number, ke: number, escaped: boolean)
   outer: for (let i = 0; i < cands.length; i++) {
     const e = cands[i]!;
     const kb = e.bytes;
-    for (let j = 0; j < kb.length; j++) if (b[ks + j] !== kb[j]) continue outer;
+    for (let j = 0; j < kb.length; j++) if (s.charCodeAt(ks + j) !== kb[j]) continue outer;
     return e;
   }
   return undefined;
@@ -294,45 +330,59 @@ function setKey(obj: Record<string, unknown>, key: string, value: unknown): void
   }
 }
 
+/** JSON.parse of the (already validated) value s[vs, ve), avoiding the UTF-8 decode when the text is ASCII. */
+function materialise(s: string, vs: number, ve: number): unknown {
+  for (let i = vs; i < ve; i++) {
+    if (s.charCodeAt(i) >= 0x80) return JSON.parse(curBuf.toString('utf8', base + vs, base + ve));
+  }
+  const c = s.charCodeAt(vs);
+  if (c === 0x22) {
+    // ASCII string: no escapes means the contents are the value itself.
+    const body = s.slice(vs + 1, ve - 1);
+    return body.indexOf('\\') < 0 ? body : JSON.parse(s.slice(vs, ve));
+  }
+  return JSON.parse(s.slice(vs, ve));
+}
+
 /** Result of the last parseSelObject call. */
 let selOut: Record<string, unknown> | null = null;
 
 /** p is just after '{'. Returns the index after the matching '}', or -1; the projection is left in selOut. */
-function parseSelObject(b: Buffer, p: number, end: number, node: Node): number {
+function parseSelObject(s: string, p: number, end: number, node: Node): number {
   const obj: Record<string, unknown> = {};
-  p = skipWs(b, p, end);
-  if (p < end && b[p] === 0x7d) {
+  p = skipWs(s, p, end);
+  if (p < end && s.charCodeAt(p) === 0x7d) {
     selOut = obj;
     return p + 1;
   }
   for (;;) {
-    if (p >= end || b[p] !== 0x22) return -1;
+    if (p >= end || s.charCodeAt(p) !== 0x22) return -1;
     const ks = p + 1;
     sawEscape = false;
-    p = scanString(b, ks, end);
+    p = scanString(s, ks, end);
     if (p < 0) return -1;
-    const entry = lookup(node, b, ks, p - 1, sawEscape);
-    p = skipWs(b, p, end);
-    if (p >= end || b[p] !== 0x3a) return -1;
-    p = skipWs(b, p + 1, end);
+    const entry = lookup(node, s, ks, p - 1, sawEscape);
+    p = skipWs(s, p, end);
+    if (p >= end || s.charCodeAt(p) !== 0x3a) return -1;
+    p = skipWs(s, p + 1, end);
     if (entry === undefined) {
-      p = skipValue(b, p, end);
+      p = skipValue(s, p, end);
       if (p < 0) return -1;
-    } else if (entry.sub !== null && p < end && b[p] === 0x7b) {
-      p = parseSelObject(b, p + 1, end, entry.sub);
+    } else if (entry.sub !== null && p < end && s.charCodeAt(p) === 0x7b) {
+      p = parseSelObject(s, p + 1, end, entry.sub);
       if (p < 0) return -1;
       setKey(obj, entry.key, selOut);
     } else {
       const vs = p;
-      p = skipValue(b, p, end);
+      p = skipValue(s, p, end);
       if (p < 0) return -1;
-      setKey(obj, entry.key, JSON.parse(b.toString('utf8', vs, p)));
+      setKey(obj, entry.key, materialise(s, vs, p));
     }
-    p = skipWs(b, p, end);
+    p = skipWs(s, p, end);
     if (p >= end) return -1;
-    const c = b[p]!;
+    const c = s.charCodeAt(p);
     if (c === 0x2c) {
-      p = skipWs(b, p + 1, end);
+      p = skipWs(s, p + 1, end);
       continue;
     }
     if (c === 0x7d) {
@@ -344,6 +394,7 @@ function parseSelObject(b: Buffer, p: number, end: number, node: Node): number {
 }
 
 const FAIL: { ok: false } = Object.freeze({ ok: false }) as { ok: false };
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Parses buf[start, end) (UTF-8 bytes of ONE JSON value, possibly with surrounding whitespace).
@@ -361,20 +412,31 @@ export function selectJson(
   const b: Buffer = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (start < 0) start = 0;
   if (end > b.length) end = b.length;
-  let p = skipWs(b, start, end);
-  if (p >= end) return FAIL;
-  let value: unknown;
-  if (b[p] === 0x7b) {
-    p = parseSelObject(b, p + 1, end, sel as unknown as Node);
-    if (p < 0) return FAIL;
-    value = selOut;
-    selOut = null;
-  } else {
-    const vs = p;
-    p = skipValue(b, p, end);
-    if (p < 0) return FAIL;
-    value = JSON.parse(b.toString('utf8', vs, p));
+  if (start >= end) return FAIL;
+  const s = b.toString('latin1', start, end);
+  const n = s.length;
+  curBuf = b;
+  base = start;
+  noCtl = useIndexOf && !CTL_RE.test(s);
+  bsNext = -1;
+  try {
+    let p = skipWs(s, 0, n);
+    if (p >= n) return FAIL;
+    let value: unknown;
+    if (s.charCodeAt(p) === 0x7b) {
+      p = parseSelObject(s, p + 1, n, sel as unknown as Node);
+      if (p < 0) return FAIL;
+      value = selOut;
+      selOut = null;
+    } else {
+      const vs = p;
+      p = skipValue(s, p, n);
+      if (p < 0) return FAIL;
+      value = JSON.parse(b.toString('utf8', start + vs, start + p));
+    }
+    if (skipWs(s, p, n) !== n) return FAIL;
+    return { ok: true, value };
+  } finally {
+    curBuf = EMPTY;
   }
-  if (skipWs(b, p, end) !== end) return FAIL;
-  return { ok: true, value };
 }
