@@ -257,3 +257,26 @@ export function cliJson(args: string[], opts: { cwd?: string; input?: string | B
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
+
+// ---------------------------------------------------------------- a small but rich fixture
+
+/** Logins, token creates, uses over three months and two namespaces, exclusions, KMIP, a malformed line. */
+export function richLog(): (Obj | string)[] {
+  const NS1 = { id: 'aBcD1', path: 'ns1/' };
+  return [
+    login({ time: '2024-05-06T10:15:02.201Z', mount: 'userpass', type: 'userpass', token: H('aa11'), accessor: H('bb22'), entity: 'ent-alice', mountAccessor: 'auth_userpass_4f2c', user: 'alice', issueTime: '2024-05-06T18:15:02+08:00' }),
+    req({ time: '2024-05-06T10:16:40.5Z', token: H('aa11'), entity: 'ent-alice', displayName: 'userpass-alice', policies: ['default', 'dev'] }),
+    resp({ time: '2024-05-06T11:00:00.1Z', path: 'auth/token/create-orphan', token: H('ee55'), accessor: H('ff66'), policies: ['default', 'kv-read'], mountType: 'token', mountAccessor: 'auth_token_9e2b' }),
+    req({ time: '2024-05-06T11:05:00Z', token: H('ee55'), policies: ['default', 'kv-read'], displayName: 'token' }),
+    req({ time: '2024-05-06T12:01:00Z', token: H('9911'), policies: ['response-wrapping'], path: 'sys/wrapping/unwrap' }),
+    req({ time: '2024-05-08T09:00:00Z', token: H('0000'), policies: ['root'], displayName: 'root' }),
+    'May 20 08:00:00 vault-1 vault[812]: ' + JSON.stringify(req({ time: '2024-05-20T08:00:00Z', token: H('1234'), policies: ['default', 'ns-app'], displayName: 'token-nomad-web', ns: NS1 })),
+    '--- audit log rotated ---',
+    { time: '2024-05-21T00:00:00Z', type: 'kmip-request', request: { client_certificate_serial_number: '793111', namespace: { id: 'root' } } },
+    req({ time: '2024-06-03T09:00:00Z', token: H('aa11'), entity: 'ent-alice', displayName: 'userpass-alice' }),
+    req({ time: '2024-06-03T09:30:00Z', token: H('5a5a'), entity: 'ent-approle', displayName: 'approle', issueTime: '2024-05-31T22:00:00Z' }),
+    req({ time: '2024-06-04T10:00:00Z', token: H('7c7c'), entity: 'ent-carol', displayName: 'userpass-carol' }),
+    req({ time: '2024-07-01T00:00:00Z', token: H('ee55'), policies: ['default', 'kv-read'], displayName: 'token' }),
+    req({ time: '2024-07-02T00:00:00Z', path: 'sys/health' }),
+  ];
+}
