@@ -2,6 +2,7 @@
 // the first 64 KiB of each input (decompressed) and looks for each vendor's markers. Used only when
 // --platform is not given; the report states that the platform was detected.
 
+import { looksLikeAkeyless } from './akeyless/detect.js';
 import { InputError } from './errors.js';
 import type { InputFile } from './ingest/inputs.js';
 import { openInput } from './ingest/open.js';
@@ -9,12 +10,11 @@ import type { PlatformName } from './platform.js';
 
 const HEAD_BYTES = 64 * 1024;
 const VAULT_MARK = /"type"\s*:\s*"(?:request|response|kmip-request|kmip-response)"/;
-const AKEYLESS_JSON = /"(?:access_id|account_id)"\s*:/;
-const AKEYLESS_TEXT = /^\S*\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\S*\s+.*\b(?:access_id|account_id|action): /m;
 
 export function classifyHead(text: string): PlatformName | null {
   if (VAULT_MARK.test(text)) return 'vault';
-  if (AKEYLESS_JSON.test(text) || AKEYLESS_TEXT.test(text)) return 'akeyless';
+  // Akeyless's own line classifier decides, so detection and parsing never disagree.
+  if (looksLikeAkeyless(text)) return 'akeyless';
   return null;
 }
 
