@@ -67,6 +67,19 @@ async function collectHead(src: AsyncIterator<Buffer>): Promise<Buffer[]> {
   return chunks;
 }
 
+/**
+ * stream-json drops the values it had assembled from a chunk when that chunk turns out to hold
+ * invalid JSON, so a broken array would lose every good element before the break that shares its
+ * chunk. Feeding it small slices bounds that loss to the elements of one slice.
+ */
+const VALUE_SLICE_BYTES = 512;
+
+async function* slices(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    for (let i = 0; i < chunk.length; i += VALUE_SLICE_BYTES) yield chunk.subarray(i, i + VALUE_SLICE_BYTES);
+  }
+}
+
 async function scanValues(
   chunks: AsyncIterable<Buffer>,
   shape: Exclude<FileShape, 'lines'>,
@@ -76,7 +89,7 @@ async function scanValues(
   const streamer = shape === 'json-array'
     ? streamArray.withParserAsStream()
     : streamValues.withParserAsStream({ jsonStreaming: true });
-  const src = Readable.from(chunks);
+  const src = Readable.from(slices(chunks));
   src.pipe(streamer);
   let index = 0;
   let srcError: unknown = null;
@@ -85,11 +98,17 @@ async function scanValues(
     streamer.destroy();
   });
   try {
-    for await (const item of streamer as AsyncIterable<{ value: unknown }>) {
-      index++;
-      stats.data.lines++;
-      sink.value(item.value, index);
-    }
+    // 'data' events, not the async iterator: on a parse error the iterator throws away values
+    // already assembled but not yet read, and those are good elements that must be counted.
+    await new Promise<void>((resolve, reject) => {
+      streamer.on('data', (item: { value: unknown }) => {
+        index++;
+        stats.data.lines++;
+        sink.value(item.value, index);
+      });
+      streamer.on('error', reject);
+      streamer.on('end', () => resolve());
+    });
   } catch (e) {
     if (srcError) throw srcError;
     // Invalid JSON inside the array: everything after it is unreadable. Count it once, at the
