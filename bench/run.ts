@@ -316,6 +316,15 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
   return res;
 }
 
+/** Commit of the working tree being benchmarked, with a note when src/ or bin/ have local changes. */
+function engineVersion(): string {
+  const head = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src', 'bin'], { encoding: 'utf8' });
+  const n = dirty.stdout.split('\n').filter((l) => l.trim() !== '').length;
+  return head.stdout.trim() + (n > 0 ? ` + ${n} uncommitted file(s) in src/ bin/` : '');
+}
+
 function machineInfo(): Record<string, string | number> {
   let cpu = 'unknown';
   try {
@@ -361,6 +370,8 @@ async function main(): Promise<void> {
   const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
   const machine = machineInfo();
+  const engine = process.env['BENCH_CLI'] ? `${CLI} (BENCH_CLI)` : `commit ${engineVersion()}`;
+  const loadStart = os.loadavg();
   log(`client-auditor bench: ${sizeMB} MB, seed ${seed}, ${machine['nproc']} CPUs, node ${process.version}`);
   const ds = await ensureDataset({ sizeMB, seed }, CACHE, log);
   const truth = ds.truth;
@@ -447,6 +458,8 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`client-auditor benchmark — ${new Date().toISOString()}`);
   out.push(`machine: ${machine['nproc']} CPUs (${machine['cpu']}), ${machine['ram_gb']} GiB RAM, node ${process.version}, ${machine['jq']}`);
+  out.push(`engine:  client-auditor ${engine}`);
+  out.push(`load:    loadavg ${loadStart.map((v) => v.toFixed(2)).join(' ')} at start, ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} at end`);
   out.push(`data:    ${sizeLine}`);
   out.push(
     `truth:   ${truth.total.clients} clients (${truth.total.entity_clients} entity, ${truth.total.non_entity_clients} non-entity); ` +
@@ -548,6 +561,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine,
     params: { size_mb: sizeMB, seed, runs, quick },
+    engine,
+    loadavg: { start: loadStart, end: os.loadavg() },
     dataset: { log: rel(ds.logPath), gz: rel(ds.gzPath), truth },
     page_cache: 'warm (files read with cat before timing)',
     results,
