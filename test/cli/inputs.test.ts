@@ -132,7 +132,7 @@ describe('directories, globs, duplicates', () => {
 
 describe('JSON array and pretty-printed concatenated objects', () => {
   it('a JSON array file and concatenated pretty-printed objects count exactly like JSON lines', () => {
-    const entries = richLog().filter((e) => typeof e !== 'string') as object[];
+    const entries = richLog().filter((e) => typeof e !== 'string') as Record<string, unknown>[];
     const lines = path.join(dir, 'entries.jsonl');
     const arr = path.join(dir, 'entries.json');
     const pretty = path.join(dir, 'entries-pretty.json');
@@ -150,7 +150,7 @@ describe('JSON array and pretty-printed concatenated objects', () => {
   });
 
   it('a JSON array through stdin counts the same', () => {
-    const entries = richLog().filter((e) => typeof e !== 'string') as object[];
+    const entries = richLog().filter((e) => typeof e !== 'string') as Record<string, unknown>[];
     const doc = cliJson(['count', '--format', 'json', '-'], { input: JSON.stringify(entries) });
     expect(doc.total).toEqual({ clients: 4, entity_clients: 3, non_entity_clients: 1, secret_syncs: 0, acme_clients: 0 });
   });
