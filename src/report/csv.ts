@@ -6,6 +6,8 @@ import { stringify } from 'csv-stringify/sync';
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | boolean)[])[]): string {
   return stringify([header as string[], ...(rows as (string | number | boolean)[][])], {
     record_delimiter: '\n',
+    // RFC 4180 (spec §11): CR must be quoted too; csv-stringify quotes only `,`, `"` and LF by default.
+    quoted_match: /\r/,
     cast: { boolean: (v) => String(v) },
   });
 }

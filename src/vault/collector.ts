@@ -229,7 +229,9 @@ export class VaultCollector implements Collector<VaultPartial> {
     const policies = policyListOf(auth);
     const profile = this.options.profile;
     const reason = exclusionOf({
-      hasToken: authToken !== '' || accessor !== '' || reqToken !== '',
+      // Rule a names auth.client_token, auth.accessor and request.client_token only;
+      // request.client_token_accessor serves the registry join, not token presence.
+      hasToken: authToken !== '' || str(auth?.accessor) !== '' || reqToken !== '',
       error: str(e.error),
       policyDenied: obj(auth?.policy_results)?.allowed === false,
       path: str(request?.path),

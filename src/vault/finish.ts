@@ -315,9 +315,10 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
     endTime = calendar.endTimestamp(hi);
     lastMonth = hi;
   }
-  if (legacy && m.firstInRange && m.lastInRange) {
-    startTime = range.from ? startTime : formatSeconds(m.firstInRange.ms);
-    endTime = range.to ? endTime : formatSeconds(m.lastInRange.ms);
+  if (legacy) {
+    // The retired auditor's "Date range": earliest and latest entry time inside the range (§14.1).
+    startTime = m.firstInRange ? formatSeconds(m.firstInRange.ms) : null;
+    endTime = m.lastInRange ? formatSeconds(m.lastInRange.ms) : null;
   }
   const monthIndexes: number[] = [];
   if (!legacy && firstMonth !== null && lastMonth !== null) for (let i = firstMonth; i <= lastMonth; i++) monthIndexes.push(i);

@@ -179,11 +179,7 @@ describe('V12 per-client export', () => {
     expect(r.clientsCsv).toContain('\n"line\nbreak",entity,root,,,auth/token/,token,,2024-05-01T00:00:02Z\n');
   });
 
-  // ENGINE BUG: §11 requires quoting fields that contain CR; src/report/csv.ts uses csv-stringify's
-  // defaults, which quote on delimiter, quote and record_delimiter ('\n') only, so 'cr\rx' is
-  // written bare (actual line: cr\rx,entity,root,,,auth/token/,token,,2024-05-01T00:00:03Z).
-  // Fix: pass quoted_match: /\r/ (or a cast) to stringify.
-  it.skip('V12 RFC 4180 quoting: a field containing CR is quoted', async () => {
+  it('V12 RFC 4180 quoting: a field containing CR is quoted', async () => {
     const r = await run([req({ time: '2024-05-01T00:00:03Z', token: 'hmac-sha256:c', entity: 'cr\rx', displayName: 'token' })]);
     expect(r.clientsCsv).toContain('\n"cr\rx",entity,root,,,auth/token/,token,,2024-05-01T00:00:03Z\n');
   });

@@ -154,10 +154,7 @@ describe('V13 legacy-auditor', () => {
     expect(r.table).toMatch(/^Distinct Entities: 1\nNon-Entity Tokens: 0\nTotal Clients: 1\nTotal files processed: 1\nDate range: /);
   });
 
-  // ENGINE BUG: §14.1 defines the legacy `Date range` as the earliest and latest entry time of any type
-  // *in range*; with --from/--to finish.ts prints the range bounds instead
-  // (actual: "Date range: 2020-02-01T00:00:00Z - 2020-02-29T23:59:59Z").
-  it.skip('V13 legacy-auditor: with --from/--to the Date range is still the span of entries inside the range', async () => {
+  it('V13 legacy-auditor: with --from/--to the Date range is still the span of entries inside the range', async () => {
     const r = await run(LEGACY_RANGE, { profile: 'legacy-auditor', from: '2020-02-01', to: '2020-02-29' });
     expect(r.table).toContain('Date range: 2020-02-03T04:05:06Z - 2020-02-03T04:05:06Z\n');
   });

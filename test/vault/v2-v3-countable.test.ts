@@ -101,10 +101,7 @@ describe('V3 countable requests end to end (a-f)', () => {
     expect(r.report.total).toEqual(counts(3, 0, 3));
   });
 
-  // ENGINE BUG: §5.2 rule a lists only auth.client_token, auth.accessor and request.client_token as token
-  // presence (§4.3 marks request.client_token_accessor "registry join" only), but collector.ts folds
-  // request.client_token_accessor into `accessor` and counts it as a token (countable 1, no_token 0).
-  it.skip('V3 a: request.client_token_accessor alone is not a token (no_token)', async () => {
+  it('V3 a: request.client_token_accessor alone is not a token (no_token)', async () => {
     const r = await run([req({ time: T(1), reqAccessor: 'hmac-sha256:ra', policies: ['pd'], displayName: 'token' })]);
     expect(r.report.inputs.requests).toEqual({ countable: 0, out_of_range: 0, excluded: excluded({ no_token: 1 }) });
     expect(r.report.total).toEqual(counts(0, 0, 0));
