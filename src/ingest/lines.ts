@@ -63,10 +63,6 @@ export class LineSplitter {
     if (this.done) return;
     let pos = 0;
     const len = chunk.length;
-    if (this.atFileStart) {
-      this.atFileStart = false;
-      if (len >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) pos = 3; // BOM
-    }
     if (this.skipping) {
       const nl = chunk.indexOf(NL, pos);
       if (nl < 0) {
@@ -141,6 +137,12 @@ export class LineSplitter {
     }
     this.lineNo++;
     this.stats.data.lines++;
+    if (this.atFileStart) {
+      // A UTF-8 BOM opens the first line only; checked on the whole line so that a BOM split
+      // across tiny stdin reads is still recognised.
+      this.atFileStart = false;
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    }
     if (end > start && buf[end - 1] === CR) end--;
     if (end === start || isBlank(buf, start, end)) {
       this.stats.data.blankLines++;
