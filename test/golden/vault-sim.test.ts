@@ -171,6 +171,49 @@ for (const opts of CLUSTERS) {
       expect(cr.stdout).toBe(cf.stdout);
     });
 
+    // Named spot checks on clients the generator plants on purpose (see expected/scenarios.json).
+    const exportOf = (id: string) => {
+      const r = run(['clients', '--format', 'jsonl', ...cl.files]);
+      expect(r.code, r.stderr).toBe(0);
+      return parseJsonl(r.stdout).find((x) => x.client_id === id);
+    };
+    const expectedOf = (id: string) => parseJsonl(cl.expectedText('clients-current.jsonl')).find((x) => x.client_id === id);
+    const spot: [string, string, (r: any) => boolean][] = [
+      ['display_name_userpass', 'V7 display-name fallback attributes a pre-log userpass-<name> token to auth/userpass/',
+        (r) => r.mount_path === 'auth/userpass/' && r.mount_type === 'userpass'],
+      ['unknown_ldap', 'V7 a pre-log token of a mount with no login in the logs → unknown mount',
+        (r) => r.mount_path === 'unknown (token issued before the logs)' && r.mount_type === '' && r.mount_accessor === ''],
+      ['longest_candidate', 'V7 the longest display-name candidate wins (k8s-prod-… → auth/k8s/prod/, not auth/k8s/)',
+        (r) => r.mount_path === 'auth/k8s/prod/'],
+      ['candidate_tie', 'V7 equal-length candidates: the smaller mount_path wins (auth/k8s-prod/ over auth/k8s/prod/)',
+        (r) => r.mount_path === 'auth/k8s-prod/'],
+      ['token_mount_role', 'V7 a pre-log token… display name → token mount auth/token/ of its namespace',
+        (r) => r.mount_path === 'auth/token/' && r.mount_type === 'token' && r.client_type === 'non-entity-token'],
+    ];
+    for (const [key, title, pred] of spot) {
+      it(title, () => {
+        const id = cl.expected('scenarios.json').examples[key];
+        if (opts.seed !== 101 && !id) return;
+        const want = expectedOf(id);
+        expect(want, `ground truth has ${key}`).toBeDefined();
+        if (opts.seed === 101) expect(pred(want), `generator plants ${key} as described`).toBe(true);
+        expect(exportOf(id)).toEqual(want);
+      });
+    }
+
+    it('V9 a client attributed to two namespaces counts in both and once in total (multi-namespace-clients)', () => {
+      const warnings: string[] = cl.expected('warnings-current.json');
+      const multi = warnings.find((w) => w.startsWith('multi-namespace-clients:'));
+      if (opts.seed === 101) expect(multi).toBeDefined();
+      if (!multi) return;
+      const d = countJson([]);
+      const e = cl.expected('count-current.json');
+      const sum = d.by_namespace.reduce((s: number, n: any) => s + n.counts.clients, 0);
+      expect(sum).toBeGreaterThan(d.total.clients);
+      expect(d.total).toEqual(e.total);
+      expect(d.warnings).toContain(multi);
+    });
+
     it('B2 no token or accessor HMAC in the outputs', () => {
       const a = run(['count', '--format', 'json', ...cl.files]);
       const c = run(['clients', '--format', 'jsonl', ...cl.files]);
@@ -178,3 +221,25 @@ for (const opts of CLUSTERS) {
     });
   });
 }
+
+describe('simulated clusters cover the scenarios the spec names', () => {
+  it('V1-V10 every planted situation occurs in at least one golden cluster', () => {
+    const total: Record<string, number> = {};
+    for (const o of CLUSTERS) {
+      const f = `${root}/seed-${o.seed}/expected/scenarios.json`;
+      const sc = JSON.parse(fs.readFileSync(f, 'utf8')).counts as Record<string, number>;
+      for (const [k, v] of Object.entries(sc)) total[k] = (total[k] ?? 0) + v;
+    }
+    const needed = [
+      'era1-countable', 'era2-countable', 'era3-countable', 'era4-countable', 'era5-countable',
+      'excluded-error', 'excluded-policy_denied', 'excluded-root', 'excluded-wrapping',
+      'join-by-accessor-only', 'join-by-request-client-token', 'policy-list-from-policies',
+      'nested-namespace-use', 'prelog-token-in-other-namespace', 'issue-time-with-offset',
+      'creation-time-from-registry', 'creation-time-unknown', 'help-without-request-id',
+      'non-entity-client-id-logged', 'non-entity-client-id-computed', 'learned-token-accessor-used',
+      'root-namespace-absent', 'root-namespace-empty-object', 'namespace-path-without-slash', 'syslog-prefix',
+      'huge-list-response', 'same-nanosecond-two-mounts', 'same-nanosecond-first-use', 'display-name-candidate-tie',
+    ];
+    for (const k of needed) expect(total[k] ?? 0, k).toBeGreaterThan(0);
+  });
+});
