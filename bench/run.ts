@@ -10,6 +10,8 @@
  *   BENCH_ONLY      comma list of runner ids to run (raw,cat,naive,jq,ca1,ca,zcat,cagz); default all
  *   BENCH_TIMEOUT_S per-run timeout in seconds; default 1800
  *   BENCH_CLI       client-auditor entry point to benchmark; default bin/client-auditor.js
+ *   BENCH_IDLE_WAIT_S before each timed run, wait up to this long for other processes to use < 10 % of
+ *                   the CPUs (shared machines); default 30, 0 = never wait
  *
  * See bench/README.md for what each runner measures.
  */
@@ -122,6 +124,32 @@ function cpuJiffies(): { busy: number; total: number } | null {
   }
 }
 const CLK_TCK = 100; // USER_HZ on Linux
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Before a timed run on a shared machine: wait (at most maxWaitS) until other processes use less
+ * than 10 % of all CPUs over a 1 s window. Returns the last measured busy share.
+ */
+async function waitForQuiet(maxWaitS: number): Promise<number | null> {
+  if (maxWaitS <= 0) return null;
+  const deadline = Date.now() + maxWaitS * 1000;
+  let share: number | null = null;
+  let announced = false;
+  for (;;) {
+    const a = cpuJiffies();
+    await sleep(1000);
+    const b = cpuJiffies();
+    if (a === null || b === null || b.total <= a.total) return null;
+    share = (b.busy - a.busy) / (b.total - a.total);
+    if (share < 0.1 || Date.now() >= deadline) break;
+    if (!announced) {
+      log(`    machine busy (${(share * 100).toFixed(0)} % of CPUs used by others); waiting up to ${maxWaitS} s for a quiet moment ...`);
+      announced = true;
+    }
+  }
+  return share;
+}
 
 /** VmHWM of a process (fallback when GNU time is missing; sees only that process, not its children). */
 function readHwmKB(pid: number): number | null {
@@ -237,7 +265,7 @@ function extractClients(parse: Parse, m: Measurement): Extracted {
   }
 }
 
-async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: number): Promise<RunnerResult> {
+async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: number, idleWaitS: number): Promise<RunnerResult> {
   const res: RunnerResult = {
     id: def.id,
     label: def.label,
@@ -261,6 +289,7 @@ async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: n
   const good: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     log(`  ${def.label}: run ${i + 1}/${runs} ...`);
+    await waitForQuiet(idleWaitS);
     const m = await measure(def.cmd, def.stdoutToNull, timeoutS);
     if (m.rssKB !== null) peakKB = Math.max(peakKB ?? 0, m.rssKB);
     if (m.timedOut) {
@@ -367,6 +396,7 @@ async function main(): Promise<void> {
   const seed = envInt('BENCH_SEED', 42);
   const runs = envInt('BENCH_RUNS', 3);
   const timeoutS = envInt('BENCH_TIMEOUT_S', 1800);
+  const idleWaitS = process.env['BENCH_IDLE_WAIT_S'] === '0' ? 0 : envInt('BENCH_IDLE_WAIT_S', 30);
   const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
   const machine = machineInfo();
@@ -435,7 +465,7 @@ async function main(): Promise<void> {
       results.push({ ...emptyResult(def), error: `${rel(CLI)} not found` });
       continue;
     }
-    const r = await runRunner(def, truth, runs, timeoutS);
+    const r = await runRunner(def, truth, runs, timeoutS, idleWaitS);
     if (r.error !== null) log(`  !!! ${def.label} FAILED: ${r.error}`);
     results.push(r);
   }
