@@ -3,7 +3,7 @@
  * These tests do not run the tool: they check that the simulator is deterministic, that its
  * client-id function matches spec §6.2, and that its expected documents are internally coherent.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -62,6 +62,9 @@ describe('vault-sim determinism and ground-truth coherence', () => {
     a = await makeCluster({ seed: 7, ...SMALL, gzipSome: true, overlap: 2, truncateLast: true });
     b = await makeCluster({ seed: 7, ...SMALL, gzipSome: true, overlap: 2, truncateLast: true });
     c = await makeCluster({ seed: 8, ...SMALL, gzipSome: true, overlap: 2, truncateLast: true });
+  });
+  afterAll(() => {
+    for (const x of [a, b, c]) if (x) fs.rmSync(path.dirname(x.dir), { recursive: true, force: true });
   });
 
   it('same seed → identical bytes (logs and expected files)', () => {
