@@ -28,6 +28,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 function withoutVolatile(d: any): any {
   const c = structuredClone(d);
   delete c.inputs.files;
+  delete c.inputs.client_id_check; // issue #2's extension; asserted in its own test
   delete c.warnings;
   delete c.rules;
   return c;
@@ -122,6 +123,15 @@ for (const opts of CLUSTERS) {
           const e = cl.expected(cs.countFile);
           expect(d).toEqual(e);
           expect(keyOrder(d)).toEqual(keyOrder(e));
+        });
+        it('V4 client_id_check: every logged non-entity client_id equals the computed id', () => {
+          const cs = pick();
+          if (!cs) return;
+          const d = countJson(cs.args);
+          // The simulator logs Vault's own (correct) id on its 1.10+ segments, never a wrong one.
+          expect(d.inputs.client_id_check.checked).toBeGreaterThan(0);
+          expect(d.inputs.client_id_check.mismatched).toBe(0);
+          expect(d.warnings.some((w: string) => w.startsWith('client-id-mismatch'))).toBe(false);
         });
         it('V11 rules section', () => {
           const cs = pick();

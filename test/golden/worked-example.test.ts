@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, runCli, runJson, parseJsonl, keyOrder } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, runJson, parseJsonl, keyOrder, splitClientIdCheck } from '../helpers/cli.js';
 
 const DIR = path.join(REPO_ROOT, 'fixtures', 'vault');
 const read = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
@@ -30,12 +30,19 @@ describe('§13 worked example (fixtures/vault/audit.log)', () => {
   });
 
   it('V11 count --format json deep-equals the full §13 document (inputs, warnings, rules included)', () => {
-    expect(doc).toEqual(expected);
+    expect(splitClientIdCheck(doc).doc).toEqual(expected);
   });
 
   it('V11 keys appear in the §10 order', () => {
-    expect(keyOrder(doc)).toEqual(keyOrder(expected));
-    expect(JSON.stringify(JSON.parse(raw))).toBe(JSON.stringify(expected));
+    const plain = splitClientIdCheck(JSON.parse(raw)).doc;
+    expect(keyOrder(plain)).toEqual(keyOrder(expected));
+    expect(JSON.stringify(plain)).toBe(JSON.stringify(expected));
+  });
+
+  it('V4 client_id_check: line 6 is the only non-entity request logging client_id, and it matches', () => {
+    // Line 3 logs an entity's id (not a non-entity check); lines 10 and 15 log none.
+    expect(splitClientIdCheck(doc).check).toEqual({ checked: 1, mismatched: 0 });
+    expect(doc.warnings.some((w: string) => w.startsWith('client-id-mismatch'))).toBe(false);
   });
 
   it('V9 total 5 = root 4 + ns1 1; the month sum (7) is not the total', () => {

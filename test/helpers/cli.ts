@@ -52,3 +52,15 @@ export function keyOrder(v: unknown, at = '$'): string[] {
   }
   return out;
 }
+
+/**
+ * Issue #2 adds `inputs.client_id_check` ({checked, mismatched}) to the spec's §10 document. The spec
+ * documents (§13, the real-sample expectations) and the simulator's ground truth predate it, so
+ * golden comparisons take it out and assert it on its own.
+ */
+export function splitClientIdCheck(doc: any): { doc: any; check: { checked: number; mismatched: number } } {
+  const c = structuredClone(doc);
+  const check = c.inputs.client_id_check;
+  delete c.inputs.client_id_check;
+  return { doc: c, check };
+}
