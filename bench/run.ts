@@ -10,6 +10,7 @@
  *   BENCH_ONLY      comma list of runner ids to run (raw,cat,naive,jq,ca1,ca,zcat,cagz); default all
  *   BENCH_TIMEOUT_S per-run timeout in seconds; default 1800
  *   BENCH_CLI       client-auditor entry point to benchmark; default bin/client-auditor.js
+ *   BENCH_NO_GNU_TIME=1  ignore /usr/bin/time (peak RSS by polling /proc/<pid>/status instead)
  *   BENCH_IDLE_WAIT_S before each timed run, wait up to this long for other processes to use < 10 % of
  *                   the CPUs (shared machines); default 30, 0 = never wait
  *
@@ -104,7 +105,7 @@ function which(bin: string): string | null {
 }
 
 const hasGnuTime = (() => {
-  if (!fs.existsSync(TIME_BIN)) return false;
+  if (process.env['BENCH_NO_GNU_TIME'] === '1' || !fs.existsSync(TIME_BIN)) return false;
   const r = spawnSync(TIME_BIN, ['-f', '%M', 'true'], { encoding: 'utf8' });
   return r.status === 0 && /^\d+\s*$/m.test(r.stderr);
 })();
