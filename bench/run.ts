@@ -400,6 +400,7 @@ async function main(): Promise<void> {
   const idleWaitS = process.env['BENCH_IDLE_WAIT_S'] === '0' ? 0 : envInt('BENCH_IDLE_WAIT_S', 30);
   const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
+  const startedAt = new Date().toISOString();
   const machine = machineInfo();
   const engine = process.env['BENCH_CLI'] ? `${CLI} (BENCH_CLI)` : `commit ${engineVersion()}`;
   const loadStart = os.loadavg();
@@ -487,7 +488,7 @@ async function main(): Promise<void> {
     `(${truth.line_bytes.min} B .. ${(truth.line_bytes.max / 1e6).toFixed(1)} MB, mean ${truth.line_bytes.mean} B); ` +
     `.gz ${(truth.gz_bytes / 1e6).toFixed(0)} MB`;
   out.push('');
-  out.push(`client-auditor benchmark — ${new Date().toISOString()}`);
+  out.push(`client-auditor benchmark — started ${startedAt}, finished ${new Date().toISOString()}`);
   out.push(`machine: ${machine['nproc']} CPUs (${machine['cpu']}), ${machine['ram_gb']} GiB RAM, node ${process.version}, ${machine['jq']}`);
   out.push(`engine:  client-auditor ${engine}`);
   out.push(`load:    loadavg ${loadStart.map((v) => v.toFixed(2)).join(' ')} at start, ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} at end`);
@@ -589,7 +590,8 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
 
   const record = {
-    date: new Date().toISOString(),
+    date: startedAt,
+    finished: new Date().toISOString(),
     machine,
     params: { size_mb: sizeMB, seed, runs, quick },
     engine,
