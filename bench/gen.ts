@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from './rng.js';
 
 /** Bump whenever the output of the generator changes: it is part of the cache key. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface DatasetParams {
   sizeMB: number;
@@ -120,6 +120,8 @@ const KEY_WORDS = [
   'password', 'username', 'api_key', 'token', 'client_secret', 'private_key', 'certificate', 'ca_chain', 'url',
   'host', 'port', 'db_name', 'access_key', 'secret_key', 'region', 'webhook', 'ssh_key', 'license', 'dsn', 'salt',
 ];
+const INTL_NAMES = ['josé', 'müller', 'łukasz', 'søren', 'zoë', 'renée', 'yūki', 'андрей'];
+const NON_ASCII = /[^\x00-\x7f]/;
 const APPS = Array.from({ length: 400 }, (_, i) => `app-${String(i).padStart(3, '0')}`);
 const TEAMS = ['payments', 'search', 'platform', 'data', 'identity', 'mobile', 'web', 'infra', 'ml', 'billing'];
 
@@ -247,7 +249,8 @@ class Generator {
     let name: string;
     let metadata: string;
     if (method === 'userpass') {
-      name = `${team}-user-${r.hex(4).slice(0, 6)}`;
+      // 3 % of user names are non-ASCII: Go's encoder writes them as raw UTF-8.
+      name = r.chance(0.03) ? `${r.pick(INTL_NAMES)}-${r.hex(4).slice(0, 6)}` : `${team}-user-${r.hex(4).slice(0, 6)}`;
       metadata = `{"username":"${name}"}`;
     } else if (method === 'approle') {
       name = `${app}-${team}`;
@@ -344,7 +347,7 @@ class Generator {
   // -------------------------------------------------------------------------------------------
 
   private emit(line: string): void {
-    const n = line.length + 1; // ASCII only
+    const n = (this.ascii(line) ? line.length : Buffer.byteLength(line, 'utf8')) + 1;
     this.chunk.push(line);
     this.chunkLen += n;
     this.bytes += n;
@@ -362,9 +365,14 @@ class Generator {
     if (this.chunkLen >= 4 << 20) this.flush();
   }
 
+  /** Cheap test: lines without non-ASCII names are ASCII (the only non-ASCII source is INTL_NAMES). */
+  private ascii(line: string): boolean {
+    return !NON_ASCII.test(line);
+  }
+
   flush(): void {
     if (this.chunk.length === 0) return;
-    const buf = Buffer.from(this.chunk.join('\n') + '\n', 'latin1');
+    const buf = Buffer.from(this.chunk.join('\n') + '\n', 'utf8');
     let off = 0;
     while (off < buf.length) off += fs.writeSync(this.fd, buf, off);
     this.chunk = [];
@@ -519,7 +527,8 @@ class Generator {
 
   private kvPath(): string {
     const r = this.rng;
-    return `${r.pick(TEAMS)}/${r.pick(APPS)}/${r.pick(KEY_WORDS)}`;
+    // 1 % of paths contain '&', which Go's encoding/json writes as \u0026 (HTML-safe escaping).
+    return `${r.chance(0.01) ? 'r\\u0026d' : r.pick(TEAMS)}/${r.pick(APPS)}/${r.pick(KEY_WORDS)}`;
   }
 
   private kvRead(t: Token): void {
