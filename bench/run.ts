@@ -484,7 +484,7 @@ async function main(): Promise<void> {
   // ---- table ----
   const out: string[] = [];
   const sizeLine =
-    `${rel(ds.logPath)}: ${(truth.bytes / 1e6).toFixed(0)} MB, ${truth.lines.toLocaleString('en-US')} lines ` +
+    `${rel(ds.logPath)} (generator v${truth.generator_version}, seed ${truth.seed}): ${(truth.bytes / 1e6).toFixed(0)} MB, ${truth.lines.toLocaleString('en-US')} lines ` +
     `(${truth.line_bytes.min} B .. ${(truth.line_bytes.max / 1e6).toFixed(1)} MB, mean ${truth.line_bytes.mean} B); ` +
     `.gz ${(truth.gz_bytes / 1e6).toFixed(0)} MB`;
   out.push('');
