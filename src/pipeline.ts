@@ -8,6 +8,7 @@ import { mergeRangeStats, type FileStatsData } from './ingest/file-stats.js';
 import { expandInputs, type InputFile } from './ingest/inputs.js';
 import { detectShape } from './ingest/scan.js';
 import { planTasks } from './parallel/plan.js';
+import { blockTasks } from './parallel/blocks.js';
 import { runTasks } from './parallel/pool.js';
 import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
 import { finisher } from './platforms.js';
@@ -50,7 +51,20 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
     for (const flag of p.vaultOnlyFlags) warnings.push(`option-ignored: ${flag} does not apply to akeyless`);
   }
   const options: RunOptions = { ...p.run, platform };
-  const tasks = planTasks(files, p.jobs, isLinesFile);
+  // Task source: byte ranges of big plain files (planned up front) and blocks of compressed files
+  // (cut while reading). stdin is read by this thread alone; jobs = 1 reads every file whole.
+  const inline = p.jobs <= 1 || files.some((f) => f.path === '-');
+  let seq = 0;
+  const nextSeq = (): number => seq++;
+  const source = (async function* () {
+    for (const file of files) {
+      if (!inline && file.compression !== 'none') {
+        yield* blockTasks(file, nextSeq);
+      } else {
+        for (const t of planTasks([file], inline ? 1 : p.jobs, isLinesFile)) yield { ...t, seq: nextSeq() };
+      }
+    }
+  })();
   const totalBytes = files.some((f) => f.size === null) ? null : files.reduce((s, f) => s + (f.size ?? 0), 0);
   let done = 0;
   const onRawBytes = (n: number, file: string): void => {
@@ -58,7 +72,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
     p.onProgress?.(done, totalBytes, file);
   };
   const t0 = performance.now();
-  const { results, partials } = await runTasks(tasks, p.jobs, options, onRawBytes);
+  const { results, partials, tasks } = await runTasks(source, p.jobs, options, onRawBytes, inline);
   const t1 = performance.now();
 
   // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range

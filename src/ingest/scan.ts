@@ -24,6 +24,12 @@ export interface ScanTask {
   file: InputFile;
   /** A byte range of an uncompressed JSON-lines file, or null for the whole file. */
   range: ByteRange | null;
+  /**
+   * A block of decompressed JSON lines cut at a line end by the main thread (parallel/blocks.ts):
+   * its bytes, the offset of its first byte in the decompressed file, and whether it is the last
+   * block of the file (only the last can end in an unterminated line). Null: read `file` itself.
+   */
+  block?: { bytes: Uint8Array; start: number; final: boolean; rawBytes: number } | null;
 }
 
 const PEEK_BYTES = 64 * 1024;
@@ -128,7 +134,17 @@ export async function scanTask(
   onRawBytes: RawBytesListener,
 ): Promise<FileStats> {
   const stats = new FileStats(task.file.path);
-  const { range } = task;
+  const { range, block } = task;
+  if (block) {
+    const sink = makeSink(stats, 'lines');
+    const splitter = new LineSplitter(sink, stats, { startOffset: block.start, skipFirstLine: false, endOffset: Infinity });
+    const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+    splitter.push(bytes);
+    if (block.final) splitter.end();
+    stats.data.bytesRead = block.rawBytes;
+    onRawBytes(block.rawBytes);
+    return stats;
+  }
   if (range !== null) {
     // Byte-range task (see parallel/plan.ts): start one byte early and drop everything through the
     // first newline, so the range begins exactly at the first line that starts inside it.

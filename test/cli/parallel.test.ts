@@ -3,6 +3,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { blockTasks } from '../../src/parallel/blocks.js';
 import { planTasks, SPLIT_MIN_BYTES } from '../../src/parallel/plan.js';
 import { cli, tempDir, jsonl, req, resp, login, H } from '../support/vault.js';
 
@@ -88,5 +90,55 @@ describe('--jobs 1 vs --jobs 2', () => {
     const c2 = cli(['clients', '--jobs', '2', big]);
     expect(c2.stdout === c1.stdout).toBe(true);
     expect(c1.stdout.split('\n').length).toBeGreaterThan(100);
+
+    // Compressed copies are cut into blocks by the main thread and parsed by workers
+    // (src/parallel/blocks.ts): the same report, line numbers included, for every --jobs.
+    const gz = big + '.gz';
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(big), { level: 1 }));
+    for (const jobs of ['1', '2']) {
+      const z = cli(['count', '--format', 'json', '--jobs', jobs, gz]);
+      expect(z.code).toBe(0);
+      // Only the file name differs (inputs.files[].path and the malformed-lines warning).
+      expect(z.stdout.split(gz).join(big) === one.stdout, `gz --jobs ${jobs}`).toBe(true);
+    }
   }, 180_000);
+});
+
+describe('blockTasks', () => {
+  it('cuts decompressed JSON lines at line ends, numbers blocks in order and marks the last', async () => {
+    const p = path.join(dir, 'blocks.log.gz');
+    const lines: string[] = [];
+    for (let i = 0; i < 120_000; i++) lines.push(lineFor(i));
+    const text = lines.join('\n'); // no final newline: the last block ends in an unterminated line
+    fs.writeFileSync(p, zlib.gzipSync(Buffer.from(text)));
+    let seq = 0;
+    const got: { seq: number; start: number; len: number; final: boolean; endsNl: boolean }[] = [];
+    const parts: Buffer[] = [];
+    for await (const t of blockTasks({ path: p, index: 0, size: fs.statSync(p).size, compression: 'gzip' }, () => seq++)) {
+      const b = Buffer.from(t.block!.bytes);
+      parts.push(b);
+      got.push({ seq: t.seq, start: t.block!.start, len: b.length, final: t.block!.final, endsNl: b[b.length - 1] === 10 });
+    }
+    expect(Buffer.concat(parts).toString()).toBe(text);
+    expect(got.length).toBeGreaterThan(2);
+    expect(got.map((g) => g.seq)).toEqual(got.map((_, i) => i));
+    let start = 0;
+    for (const [i, g] of got.entries()) {
+      expect(g.start).toBe(start);
+      start += g.len;
+      expect(g.final).toBe(i === got.length - 1);
+      if (!g.final) expect(g.endsNl).toBe(true);
+    }
+  });
+
+  it('hands a compressed JSON array to one reader as a whole-file task', async () => {
+    const p = path.join(dir, 'array.json.gz');
+    fs.writeFileSync(p, zlib.gzipSync(Buffer.from('[' + Array.from({ length: 3000 }, (_, i) => lineFor(i * 10 + 2)).join(',\n') + ']')));
+    const tasks = [];
+    let seq = 0;
+    for await (const t of blockTasks({ path: p, index: 0, size: fs.statSync(p).size, compression: 'gzip' }, () => seq++)) tasks.push(t);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.block).toBeNull();
+    expect(tasks[0]!.range).toBeNull();
+  });
 });

@@ -1,0 +1,65 @@
+// Parallel reading of inputs that cannot be split by byte range (.gz, .zst): the main thread
+// streams the decompressed bytes (zlib inflates on libuv's thread pool, so this thread mostly moves
+// buffers) and cuts them into blocks at line ends; worker threads parse the blocks. Without this a
+// compressed file was parsed by one worker while the other core idled. Blocks carry their offset in
+// the decompressed file, so processing order and line numbers are the same as a whole-file read.
+
+import type { InputFile } from '../ingest/inputs.js';
+import { openInput } from '../ingest/open.js';
+import { detectShape } from '../ingest/scan.js';
+import type { PlannedTask } from './plan.js';
+
+/** Block size: big enough that per-task costs vanish, small enough to keep both workers busy. */
+export const BLOCK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Yields block tasks for one compressed file, or a single whole-file task when the file is not
+ * JSON lines (a JSON array must be parsed by one reader). `nextSeq` numbers tasks in file order.
+ */
+export async function* blockTasks(file: InputFile, nextSeq: () => number): AsyncGenerator<PlannedTask> {
+  let raw = 0;
+  const src = openInput(file, null, (n) => {
+    raw += n;
+  });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let start = 0;
+  let shapeChecked = false;
+  let rawReported = 0;
+  const take = (bytes: Buffer, final: boolean): PlannedTask => {
+    const task: PlannedTask = {
+      seq: nextSeq(), file, range: null,
+      block: { bytes, start, final, rawBytes: raw - rawReported },
+    };
+    rawReported = raw;
+    start += bytes.length;
+    return task;
+  };
+  for await (const chunk of src) {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (!shapeChecked && (pendingBytes >= 64 * 1024)) {
+      shapeChecked = true;
+      if (detectShape(Buffer.concat(pending)) !== 'lines') {
+        // Not JSON lines: hand the whole file to one reader instead.
+        yield { seq: nextSeq(), file, range: null, block: null };
+        return;
+      }
+    }
+    if (pendingBytes < BLOCK_BYTES) continue;
+    const nl = chunk.lastIndexOf(10);
+    if (nl < 0) continue; // a line longer than the block: keep collecting until it ends
+    const all = Buffer.concat(pending, pendingBytes);
+    const cut = pendingBytes - chunk.length + nl + 1;
+    const rest = all.subarray(cut);
+    pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+    pendingBytes = rest.length;
+    yield take(all.subarray(0, cut), false);
+  }
+  const all = Buffer.concat(pending, pendingBytes);
+  if (!shapeChecked && detectShape(all) !== 'lines') {
+    yield { seq: nextSeq(), file, range: null, block: null };
+    return;
+  }
+  yield take(all, true);
+}
