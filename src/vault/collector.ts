@@ -61,7 +61,8 @@ class UsageTable {
       m.order = order;
       m.tokenIssueTime = tokenIssueTime;
     }
-    if (ref !== null) keepEarliest(u.firstLines, ref);
+    // Line references serve only the client-id-mismatch warning: non-entity requests logging an id.
+    if (ref !== null && f.entityId === '' && f.loggedId !== '') keepEarliest(u.firstLines, ref);
   }
 
   values(): Usage[] {
