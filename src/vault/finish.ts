@@ -1,7 +1,7 @@
-// Main-thread finish step for Vault: merges the collectors' partials (earliest in processing order
-// wins, counters add, so the split of work never changes the result), builds the token registry,
-// resolves each usage to a client and its attribution [V4]-[V7], de-duplicates per month in the
-// vendor-neutral ledger [V8], and assembles the report model [V9]-[V12]. No I/O, no formatting.
+// Main-thread finish step for Vault: takes the merged partials (merge.ts), resolves each usage to a
+// client and its attribution [V4]-[V7] against the whole token registry, de-duplicates per month
+// in the vendor-neutral ledger [V8], and assembles the report model [V9]-[V12]. No I/O, no
+// formatting: the renderers in src/report only format what this decides.
 
 import { compareOrder, type Order } from '../ingest/order.js';
 import { compareTimes, formatEventTime, formatSeconds, type EventTime } from '../ingest/time.js';
@@ -11,12 +11,12 @@ import type { FinishContext, PlatformResult } from '../platform.js';
 import { inputWarnings } from '../report/input-warnings.js';
 import { renderVaultClients } from '../report/vault-clients.js';
 import { renderVaultCount } from '../report/vault-count.js';
-import { attribute, candidateLabel, issuerAttribution, tokenMountAttribution, type Attribution, type CandidateMount, type Registry } from './attribution.js';
+import { attribute, issuerAttribution, tokenMountAttribution, type Attribution } from './attribution.js';
 import { nonEntityClientId, tokenClientId } from './client-id.js';
 import { EXCLUSION_REASONS } from './countable.js';
-import type { Creation, LineRef, OrderedRegistration, RequestStats, Usage, VaultPartial } from './partial.js';
-import { emptyRequestStats } from './partial.js';
-import { issueTimeUtc, TOKEN_MOUNT_PATH, UNKNOWN_MOUNT } from './registration.js';
+import type { LineRef, VaultPartial } from './partial.js';
+import { merge } from './merge.js';
+import { issueTimeUtc, UNKNOWN_MOUNT } from './registration.js';
 import type { ClientRecord, Counts, NamespaceCounts, VaultReport } from './report-model.js';
 
 export type ClientType = 'entity' | 'non-entity-token';
@@ -26,134 +26,6 @@ export interface ClientAttr extends Attribution {
   firstUse: EventTime;
   /** token_creation_time of the export (§11). */
   tokenCreationTime: string;
-}
-
-function earliest<V extends { order: Order }>(map: Map<string, V>, key: string, v: V): void {
-  const prev = map.get(key);
-  if (prev === undefined || compareOrder(v.order, prev.order) < 0) map.set(key, v);
-}
-
-interface Merged {
-  usages: Usage[];
-  responseUsages: Usage[];
-  requestEntries: number;
-  requestStats: RequestStats;
-  responseStats: RequestStats;
-  registry: Registry;
-  accessorTokens: Map<string, string>;
-  kmip: Map<string, Set<number>>;
-  kmipWithoutSerial: number;
-  kmipResponses: Map<string, Set<number>>;
-  kmipResponsesWithoutSerial: number;
-  kmipRequestEntries: number;
-  creations: Creation[];
-  namespacesWithoutId: number;
-  otherEntries: number;
-  unhashedTokens: boolean;
-  firstInRange: Order | null;
-  lastInRange: Order | null;
-}
-
-function addStats(into: RequestStats, s: RequestStats): void {
-  into.countable += s.countable;
-  into.out_of_range += s.out_of_range;
-  for (const r of EXCLUSION_REASONS) into[r] += s[r];
-}
-
-function mergeSets(into: Map<string, Set<number>>, entries: [string, number[]][]): void {
-  for (const [k, months] of entries) {
-    let s = into.get(k);
-    if (s === undefined) into.set(k, (s = new Set()));
-    for (const m of months) s.add(m);
-  }
-}
-
-/** Usages from different collectors that share facts fold together (earliest month use wins). */
-function mergeUsages(lists: Usage[][]): Usage[] {
-  if (lists.length === 1) return lists[0]!;
-  const byKey = new Map<string, Usage>();
-  for (const list of lists) {
-    for (const u of list) {
-      const f = u.facts;
-      const key = JSON.stringify([f.entityId, f.loggedId, f.policies, f.authToken, f.reqToken, f.accessor, f.nsId, f.nsPath, f.displayName]);
-      const prev = byKey.get(key);
-      if (prev === undefined) {
-        byKey.set(key, { ...u, months: u.months.map((m) => ({ ...m })), firstLines: [...u.firstLines] });
-        continue;
-      }
-      prev.requests += u.requests;
-      for (const m of u.months) {
-        const pm = prev.months.find((x) => x.month === m.month);
-        if (pm === undefined) prev.months.push({ ...m });
-        else if (compareOrder(m.order, pm.order) < 0) Object.assign(pm, m);
-      }
-      prev.firstLines = [...prev.firstLines, ...u.firstLines].sort((a, b) => compareOrder(a.order, b.order)).slice(0, 3);
-    }
-  }
-  return [...byKey.values()];
-}
-
-function merge(partials: VaultPartial[]): Merged {
-  const tokens = new Map<string, OrderedRegistration>();
-  const accessors = new Map<string, OrderedRegistration>();
-  const mounts = new Map<string, { nsId: string; mountPath: string; accessor: string; accessorOrder: Order | null; type: string; typeOrder: Order | null }>();
-  const tma = new Map<string, { order: Order; accessor: string }>();
-  const at = new Map<string, { order: Order; token: string }>();
-  const creations = new Map<string, Creation>();
-  const m: Merged = {
-    usages: [], responseUsages: [], requestEntries: 0, requestStats: emptyRequestStats(), responseStats: emptyRequestStats(),
-    registry: { tokens, accessors, candidates: new Map(), tokenMountAccessors: new Map() }, accessorTokens: new Map(),
-    kmip: new Map(), kmipWithoutSerial: 0, kmipResponses: new Map(), kmipResponsesWithoutSerial: 0, kmipRequestEntries: 0,
-    creations: [], namespacesWithoutId: 0, otherEntries: 0, unhashedTokens: false, firstInRange: null, lastInRange: null,
-  };
-  for (const p of partials) {
-    m.requestEntries += p.requestEntries;
-    addStats(m.requestStats, p.requestStats);
-    addStats(m.responseStats, p.responseStats);
-    for (const [k, r] of p.tokens) earliest(tokens, k, r);
-    for (const [k, r] of p.accessors) earliest(accessors, k, r);
-    for (const c of p.mounts) {
-      const key = c.nsId + '\u0000' + c.mountPath;
-      const prev = mounts.get(key);
-      if (prev === undefined) {
-        mounts.set(key, { ...c });
-        continue;
-      }
-      if (c.accessorOrder && (!prev.accessorOrder || compareOrder(c.accessorOrder, prev.accessorOrder) < 0)) {
-        prev.accessor = c.accessor;
-        prev.accessorOrder = c.accessorOrder;
-      }
-      if (c.typeOrder && (!prev.typeOrder || compareOrder(c.typeOrder, prev.typeOrder) < 0)) {
-        prev.type = c.type;
-        prev.typeOrder = c.typeOrder;
-      }
-    }
-    for (const [k, v] of p.tokenMountAccessors) earliest(tma, k, v);
-    for (const [k, v] of p.accessorTokens) earliest(at, k, v);
-    mergeSets(m.kmip, p.kmip);
-    mergeSets(m.kmipResponses, p.kmipResponses);
-    m.kmipWithoutSerial += p.kmipWithoutSerial;
-    m.kmipResponsesWithoutSerial += p.kmipResponsesWithoutSerial;
-    m.kmipRequestEntries += p.kmipRequestEntries;
-    for (const c of p.creations) earliest(creations, c.key + '\u0000' + c.month, c);
-    m.namespacesWithoutId += p.namespacesWithoutId;
-    m.otherEntries += p.otherEntries;
-    m.unhashedTokens ||= p.unhashedTokens;
-    if (p.firstInRange && (!m.firstInRange || compareOrder(p.firstInRange, m.firstInRange) < 0)) m.firstInRange = p.firstInRange;
-    if (p.lastInRange && (!m.lastInRange || compareOrder(p.lastInRange, m.lastInRange) > 0)) m.lastInRange = p.lastInRange;
-  }
-  m.usages = mergeUsages(partials.map((p) => p.usages));
-  m.responseUsages = mergeUsages(partials.map((p) => p.responseUsages));
-  m.creations = [...creations.values()];
-  for (const [k, v] of tma) m.registry.tokenMountAccessors.set(k, v.accessor);
-  for (const [k, v] of at) m.accessorTokens.set(k, v.token);
-  for (const c of mounts.values()) {
-    if (c.mountPath === TOKEN_MOUNT_PATH) continue; // §7.3 step 3 excludes the token mount
-    const list = m.registry.candidates.get(c.nsId) ?? [];
-    list.push({ mountPath: c.mountPath, label: candidateLabel(c.mountPath), accessor: c.accessor, type: c.type } satisfies CandidateMount);
-    m.registry.candidates.set(c.nsId, list);
-  }
-  return m;
 }
 
 const zeroCounts = (): Counts => ({ clients: 0, entity_clients: 0, non_entity_clients: 0, secret_syncs: 0, acme_clients: 0 });
