@@ -1,0 +1,140 @@
+/**
+ * WebAssembly structural indexer for Vault audit lines.
+ *
+ * The wasm module (wasm/json-index.ts, AssemblyScript, built to dist/json-index.wasm) validates a whole line with
+ * JSON.parse's grammar and returns byte spans of the few values the Vault collector reads; only those small slices
+ * are handed to JSON.parse. Everything else (request.data, response.data, headers, ...) is validated but never
+ * materialised.
+ *
+ * Each module instance (main thread or worker) instantiates its own wasm instance synchronously at load.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface IndexExports {
+  memory: WebAssembly.Memory;
+  resultsOffset(): number;
+  inputOffset(): number;
+  stackOffset(len: number): number;
+  index(len: number): number;
+}
+
+function locateWasm(): string {
+  // Compiled layout: dist/src/ingest/json-index.js -> dist/json-index.wasm
+  const direct = fileURLToPath(new URL('../../json-index.wasm', import.meta.url));
+  if (existsSync(direct)) return direct;
+  // Source layout (vitest, tsx): walk up to the package root and use its dist/.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const p = join(dir, 'dist', 'json-index.wasm');
+      if (existsSync(p)) return p;
+      throw new Error(`json-index: ${p} not found (run npm run build)`);
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('json-index: cannot locate dist/json-index.wasm (no package.json above module)');
+    dir = up;
+  }
+}
+
+const wasm = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(locateWasm())), {
+  env: {
+    abort(): never {
+      throw new Error('json-index: wasm abort');
+    },
+  },
+}).exports as unknown as IndexExports;
+
+const MAX_LINE = 256 * 1024 * 1024;
+const NSLOT = 11;
+const memory = wasm.memory;
+const IN = wasm.inputOffset();
+const RES = wasm.resultsOffset();
+let mem = new Uint8Array(memory.buffer);
+let memBuf = Buffer.from(memory.buffer);
+let res = new Int32Array(memory.buffer, RES, NSLOT * 3);
+
+function ensureCapacity(len: number): void {
+  const need = wasm.stackOffset(len) + len + 16;
+  const have = memory.buffer.byteLength;
+  if (need > have) {
+    memory.grow(Math.ceil((need - have) / 65536));
+    mem = new Uint8Array(memory.buffer);
+    memBuf = Buffer.from(memory.buffer);
+    res = new Int32Array(memory.buffer, RES, NSLOT * 3);
+  }
+}
+
+const TOP_KEYS = ['time', 'type', 'error', 'auth', 'request', 'client_certificate_serial_number'] as const;
+const RESP_KEYS = ['auth', 'mount_type', 'mount_accessor', 'wrap_info'] as const;
+const KEEP_TOP = new Set<string>([...TOP_KEYS, 'response']);
+const KEEP_RESP = new Set<string>(RESP_KEYS);
+
+/** Decodes slot i (known present). Slices start/end at ASCII bytes, so UTF-8 decoding (incl. U+FFFD for invalid
+ *  bytes) is identical to decoding the whole line. A string without escapes JSON.parses to its raw contents. */
+function slotValue(i: number): unknown {
+  const a = IN + res[i * 3]!;
+  const b = IN + res[i * 3 + 1]!;
+  if (res[i * 3 + 2]! & 1) return memBuf.toString('utf8', a + 1, b - 1);
+  return JSON.parse(memBuf.toString('utf8', a, b));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Exact JS projection used when the wasm indexer cannot decide key identity (escaped keys). */
+function projectSlow(text: string): unknown | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    if (!KEEP_TOP.has(k)) continue;
+    let val = v[k];
+    if (k === 'response' && isPlainObject(val)) {
+      const r: Record<string, unknown> = {};
+      for (const rk of Object.keys(val)) if (KEEP_RESP.has(rk)) r[rk] = val[rk];
+      val = r;
+    }
+    out[k] = val;
+  }
+  return out;
+}
+
+/** Parses buf[start,end) (one JSON text, may have surrounding JSON whitespace). Returns
+ *  undefined when JSON.parse(buf.toString('utf8', start, end)) would throw; otherwise a value V such that
+ *  V deep-equals project(JSON.parse(text)) where project keeps, for a top-level object, only the keys
+ *  time, type, error, auth, request, client_certificate_serial_number (whole values) and response — of which,
+ *  when `response` is an object, only its keys auth, mount_type, mount_accessor, wrap_info are kept (whole
+ *  values); a non-object `response` is kept whole. A valid top-level value that is not an object is returned whole. */
+export function parseVaultEntry(buf: Uint8Array, start: number, end: number): unknown | undefined {
+  const len = end - start;
+  if (len <= 0) return undefined;
+  if (len > MAX_LINE) throw new RangeError(`json-index: line of ${len} bytes exceeds ${MAX_LINE}`);
+  ensureCapacity(len);
+  mem.set(buf.subarray(start, end), IN);
+  const status = wasm.index(len);
+  if (status === 1) {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < 6; i++) if (res[i * 3]! >= 0) out[TOP_KEYS[i]!] = slotValue(i);
+    if (res[18]! >= 0) {
+      if (mem[IN + res[18]!] === 0x7b) {
+        const r: Record<string, unknown> = {};
+        for (let i = 7; i < NSLOT; i++) if (res[i * 3]! >= 0) r[RESP_KEYS[i - 7]!] = slotValue(i);
+        out['response'] = r;
+      } else {
+        out['response'] = slotValue(6);
+      }
+    }
+    return out;
+  }
+  if (status === 0) return undefined;
+  if (status === 2) return JSON.parse(memBuf.toString('utf8', IN, IN + len));
+  return projectSlow(memBuf.toString('utf8', IN, IN + len));
+}

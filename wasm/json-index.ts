@@ -1,0 +1,312 @@
+// Structural JSON indexer for Vault audit lines (AssemblyScript -> WebAssembly).
+//
+// index(len) validates the JSON text at inputOffset()[0, len) exactly as V8's JSON.parse would accept it
+// (grammar only; invalid UTF-8 is accepted because JSON.parse decodes it to U+FFFD) and records byte spans
+// (relative to inputOffset()) of the values the Vault collector reads:
+//   slot 0..6  : LAST top-level time, type, error, auth, request, client_certificate_serial_number, response
+//   slot 7..10 : LAST auth, mount_type, mount_accessor, wrap_info inside the LAST top-level `response` when
+//                that is an object
+// Each slot is 3 i32 at resultsOffset(): start, end, flags (bit 0: the value is a string without escapes).
+// start = -1 means "not present".
+// Return: 0 invalid, 1 valid top-level object, 2 valid non-object top-level value, 3 a tracked-level key
+// contains a backslash (caller must fall back to a full JSON.parse; validity NOT decided).
+// Memory layout (caller-managed): input at inputOffset(), then a depth stack of len+1 bytes at
+// stackOffset(len). Caller must make memory at least stackOffset(len) + len + 16 bytes.
+// No recursion: nesting depth is bounded only by memory.
+
+const NSLOT: i32 = 11;
+const RES: usize = memory.data(NSLOT * 12 + 20, 16);
+
+const K_RESPONSE: i32 = 6;
+
+let gEsc: bool = false;
+
+export function resultsOffset(): usize {
+  return RES;
+}
+
+export function inputOffset(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+export function stackOffset(len: i32): usize {
+  return (inputOffset() + <usize>len + 16) & ~(<usize>15);
+}
+
+@inline function isWs(c: u32): bool {
+  return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+}
+
+@inline function skipWs(p: usize, e: usize): usize {
+  while (p < e) {
+    const c = <u32>load<u8>(p);
+    if (c > 0x20 || !isWs(c)) break;
+    p++;
+  }
+  return p;
+}
+
+@inline function isHex(c: u32): bool {
+  return c - 0x30 < 10 || (c | 0x20) - 0x61 < 6;
+}
+
+/** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
+function scanString(p: usize, e: usize): usize {
+  while (true) {
+    while (p + 8 <= e) {
+      const v = load<u64>(p);
+      const q = v ^ 0x2222222222222222;
+      const b = v ^ 0x5c5c5c5c5c5c5c5c;
+      const m =
+        (((q - 0x0101010101010101) & ~q) | ((b - 0x0101010101010101) & ~b) | ((v - 0x2020202020202020) & ~v)) &
+        0x8080808080808080;
+      if (m != 0) {
+        p += <usize>(ctz(m) >> 3);
+        break;
+      }
+      p += 8;
+    }
+    if (p >= e) return 0;
+    const c = <u32>load<u8>(p);
+    if (c == 0x22) return p + 1;
+    if (c == 0x5c) {
+      gEsc = true;
+      if (p + 1 >= e) return 0;
+      const d = <u32>load<u8>(p + 1);
+      if (d == 0x75) {
+        if (p + 6 > e) return 0;
+        if (
+          !isHex(<u32>load<u8>(p + 2)) ||
+          !isHex(<u32>load<u8>(p + 3)) ||
+          !isHex(<u32>load<u8>(p + 4)) ||
+          !isHex(<u32>load<u8>(p + 5))
+        )
+          return 0;
+        p += 6;
+      } else if (
+        d == 0x22 || d == 0x5c || d == 0x2f || d == 0x62 || d == 0x66 || d == 0x6e || d == 0x72 || d == 0x74
+      ) {
+        p += 2;
+      } else {
+        return 0;
+      }
+      continue;
+    }
+    if (c < 0x20) return 0;
+    p++;
+  }
+  return 0;
+}
+
+@inline function isDigit(c: u32): bool {
+  return c - 0x30 < 10;
+}
+
+/** Returns the position after the number starting at p, or 0 on error. */
+function scanNumber(p: usize, e: usize): usize {
+  if (load<u8>(p) == 0x2d) p++;
+  if (p >= e) return 0;
+  let c = <u32>load<u8>(p);
+  if (c == 0x30) {
+    p++;
+  } else if (c - 0x31 < 9) {
+    p++;
+    while (p < e && isDigit(<u32>load<u8>(p))) p++;
+  } else {
+    return 0;
+  }
+  if (p < e && load<u8>(p) == 0x2e) {
+    p++;
+    if (p >= e || !isDigit(<u32>load<u8>(p))) return 0;
+    p++;
+    while (p < e && isDigit(<u32>load<u8>(p))) p++;
+  }
+  if (p < e && (<u32>load<u8>(p) | 0x20) == 0x65) {
+    p++;
+    if (p < e) {
+      c = <u32>load<u8>(p);
+      if (c == 0x2b || c == 0x2d) p++;
+    }
+    if (p >= e || !isDigit(<u32>load<u8>(p))) return 0;
+    p++;
+    while (p < e && isDigit(<u32>load<u8>(p))) p++;
+  }
+  return p;
+}
+
+/** Top-level key id (0..6) or -1. k..k+n are the raw key bytes (no escapes). */
+@inline function matchTop(k: usize, n: usize): i32 {
+  if (n == 4) {
+    const w = load<u32>(k);
+    if (w == 0x656d6974) return 0; // time
+    if (w == 0x65707974) return 1; // type
+    if (w == 0x68747561) return 3; // auth
+    return -1;
+  }
+  if (n == 8) return load<u64>(k) == 0x65736e6f70736572 ? K_RESPONSE : -1; // response
+  if (n == 7) return load<u32>(k) == 0x75716572 && load<u32>(k + 3) == 0x74736575 ? 4 : -1; // request
+  if (n == 5) return load<u32>(k) == 0x6f727265 && load<u8>(k + 4) == 0x72 ? 2 : -1; // error
+  if (n == 32) {
+    return load<u64>(k) == 0x635f746e65696c63 &&
+      load<u64>(k + 8) == 0x6163696669747265 &&
+      load<u64>(k + 16) == 0x61697265735f6574 &&
+      load<u64>(k + 24) == 0x7265626d756e5f6c
+      ? 5
+      : -1; // client_certificate_serial_number
+  }
+  return -1;
+}
+
+/** Key id inside `response` (7..10) or -1. */
+@inline function matchResp(k: usize, n: usize): i32 {
+  if (n == 4) return load<u32>(k) == 0x68747561 ? 7 : -1; // auth
+  if (n == 10) return load<u64>(k) == 0x79745f746e756f6d && load<u32>(k + 6) == 0x65707974 ? 8 : -1; // mount_type
+  if (n == 14) return load<u64>(k) == 0x63615f746e756f6d && load<u64>(k + 6) == 0x726f737365636361 ? 9 : -1; // mount_accessor
+  if (n == 9) return load<u64>(k) == 0x666e695f70617277 && load<u8>(k + 8) == 0x6f ? 10 : -1; // wrap_info
+  return -1;
+}
+
+@inline function setSlot(id: i32, s: usize, e: usize, flags: i32): void {
+  const r = RES + <usize>id * 12;
+  store<i32>(r, <i32>s);
+  store<i32>(r, <i32>e, 4);
+  store<i32>(r, flags, 8);
+}
+
+const ST_VALUE: i32 = 0;
+const ST_AFTER: i32 = 1;
+const ST_KEY: i32 = 2;
+
+export function index(len: i32): i32 {
+  const base = inputOffset();
+  const e = base + <usize>len;
+  const stack = stackOffset(len);
+  for (let i = 0; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
+
+  let p = skipWs(base, e);
+  if (p >= e) return 0;
+  const status: i32 = load<u8>(p) == 0x7b ? 1 : 2;
+
+  let depth: usize = 0;
+  let pend1: i32 = -1;
+  let vs1: usize = 0;
+  let pend2: i32 = -1;
+  let vs2: usize = 0;
+  let trackResp = false;
+  let plainStr: i32 = 0;
+  let state = ST_VALUE;
+
+  while (true) {
+    if (state == ST_VALUE) {
+      // p is at a non-whitespace byte or e
+      if (p >= e) return 0;
+      const c = <u32>load<u8>(p);
+      plainStr = 0;
+      if (c == 0x22) {
+        gEsc = false;
+        p = scanString(p + 1, e);
+        if (p == 0) return 0;
+        plainStr = gEsc ? 0 : 1;
+      } else if (c == 0x7b) {
+        p = skipWs(p + 1, e);
+        if (p >= e) return 0;
+        if (load<u8>(p) == 0x7d) {
+          p++;
+        } else {
+          depth++;
+          store<u8>(stack + depth, 1);
+          if (depth == 2 && pend1 == K_RESPONSE) trackResp = true;
+          state = ST_KEY;
+          continue;
+        }
+      } else if (c == 0x5b) {
+        p = skipWs(p + 1, e);
+        if (p >= e) return 0;
+        if (load<u8>(p) == 0x5d) {
+          p++;
+        } else {
+          depth++;
+          store<u8>(stack + depth, 2);
+          continue; // still ST_VALUE, p at non-ws
+        }
+      } else if (c == 0x2d || isDigit(c)) {
+        p = scanNumber(p, e);
+        if (p == 0) return 0;
+      } else if (c == 0x74) {
+        if (p + 4 > e || load<u32>(p) != 0x65757274) return 0; // true
+        p += 4;
+      } else if (c == 0x66) {
+        if (p + 5 > e || load<u32>(p + 1) != 0x65736c61) return 0; // false
+        p += 5;
+      } else if (c == 0x6e) {
+        if (p + 4 > e || load<u32>(p) != 0x6c6c756e) return 0; // null
+        p += 4;
+      } else {
+        return 0;
+      }
+      state = ST_AFTER;
+    } else if (state == ST_AFTER) {
+      // a value just ended at p; it is a member/element of the container at `depth`
+      if (depth == 1) {
+        if (pend1 >= 0) {
+          setSlot(pend1, vs1 - base, p - base, plainStr);
+          pend1 = -1;
+        }
+      } else if (depth == 2 && pend2 >= 0) {
+        setSlot(pend2, vs2 - base, p - base, plainStr);
+        pend2 = -1;
+      }
+      plainStr = 0;
+      p = skipWs(p, e);
+      if (depth == 0) return p == e ? status : 0;
+      if (p >= e) return 0;
+      const c = <u32>load<u8>(p);
+      const top = <u32>load<u8>(stack + depth);
+      if (c == 0x2c) {
+        p = skipWs(p + 1, e);
+        state = top == 1 ? ST_KEY : ST_VALUE;
+      } else if (c == 0x7d && top == 1) {
+        p++;
+        if (depth == 2) trackResp = false;
+        depth--;
+      } else if (c == 0x5d && top == 2) {
+        p++;
+        depth--;
+      } else {
+        return 0;
+      }
+    } else {
+      // ST_KEY: p at non-ws
+      if (p >= e || load<u8>(p) != 0x22) return 0;
+      const ks = p + 1;
+      gEsc = false;
+      p = scanString(ks, e);
+      if (p == 0) return 0;
+      let id: i32 = -1;
+      if (depth == 1) {
+        if (gEsc) return 3;
+        id = matchTop(ks, p - 1 - ks);
+      } else if (depth == 2 && trackResp) {
+        if (gEsc) return 3;
+        id = matchResp(ks, p - 1 - ks);
+      }
+      p = skipWs(p, e);
+      if (p >= e || load<u8>(p) != 0x3a) return 0;
+      p = skipWs(p + 1, e);
+      if (id >= 0) {
+        if (depth == 1) {
+          pend1 = id;
+          vs1 = p;
+          if (id == K_RESPONSE) {
+            for (let i = 7; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
+          }
+        } else {
+          pend2 = id;
+          vs2 = p;
+        }
+      }
+      state = ST_VALUE;
+    }
+  }
+  return 0;
+}
