@@ -9,8 +9,8 @@ import { openInput } from '../ingest/open.js';
 import { detectShape } from '../ingest/scan.js';
 import type { PlannedTask } from './plan.js';
 
-/** Block size: big enough that per-task costs vanish, small enough to keep both workers busy. */
-export const BLOCK_BYTES = 8 * 1024 * 1024;
+/** Block size: per-task costs stay negligible; peak RSS on a 1.1 GB .gz was 564 MB with 8 MiB blocks, 426 MB with 4 MiB. */
+export const BLOCK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Yields block tasks for one compressed file, or a single whole-file task when the file is not
@@ -52,6 +52,8 @@ export async function* blockTasks(file: InputFile, nextSeq: () => number): Async
     const all = Buffer.concat(pending, pendingBytes);
     const cut = pendingBytes - chunk.length + nl + 1;
     const rest = all.subarray(cut);
+    // Copy the remainder out: the block's ArrayBuffer is then the block's alone and can be
+    // transferred to a worker (pool.ts).
     pending = rest.length > 0 ? [Buffer.from(rest)] : [];
     pendingBytes = rest.length;
     yield take(all.subarray(0, cut), false);

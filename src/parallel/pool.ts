@@ -102,7 +102,11 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       // Keep the task without its block bytes: it is needed for file statistics, the bytes are not.
       tasks.push(task.block ? { ...task, block: null } : task);
       inFlight++;
-      idle.pop()!.postMessage({ type: 'task', task });
+      // A block's bytes move to the worker instead of being copied: each block owns its ArrayBuffer
+      // (blocks.ts), so the main thread keeps no second copy awaiting garbage collection.
+      const bytes = task.block?.bytes;
+      const transfer = bytes && bytes.buffer.byteLength > Buffer.poolSize ? [bytes.buffer as ArrayBuffer] : [];
+      idle.pop()!.postMessage({ type: 'task', task }, transfer);
     }
     while (inFlight > 0 && failure === null) await waitForEvent();
     if (failure) throw failure;
