@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { describe, it, expect } from 'vitest';
-import { parseVaultEntry } from '../src/ingest/json-index.js';
+import { _setRequestShortcut, parseVaultEntry } from '../src/ingest/json-index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference semantics: project(JSON.parse(text)); undefined exactly when JSON.parse throws.
@@ -234,6 +234,18 @@ describe('parseVaultEntry: hand-written adversarial cases', () => {
     '{"response":{"auth":{"a":1}},"x":1,"response":{"mount_type":"kv"},"type":"response"}',
     '{"auth":{"client_token":"a"},"auth":"str"}',
     '{"auth":"str","auth":{"client_token":"b","x":1}}',
+    // request-line shortcut (plain JSON.parse of the whole line): must agree too, incl. invalid / non-ASCII lines
+    '{"time":"t","type":"request","auth":{"a":1},"request":{"data":{"x":"é"}},"response":{"auth":1,"data":2}}',
+    '{"time":"t","type":"request","auth":{"a":1},"request":{"data":{"x":"\u00e9"}},"extra":[1,2]}',
+    '{"time":"t","type":"request","auth":{"a":1},"request":{"data":{"x":1,}}}',
+    '{"time":"t","type":"request","auth":{"a":1}}x',
+    '{"time":"t","type":"request","auth":{"a":1},"type":"response","response":{"mount_type":"kv","data":1}}',
+    '{"data":{"type":"request"},"response":{"auth":1,"data":2}}',
+    '["type","request",{"type":"request"}]',
+    '"\"type\":\"request\""',
+    '{"type":"request"',
+    '{"type":"request"}',
+    '{"ty\u0070e":"request","type":"request","response":{"x":1}}',
     // escaped keys (fall back to full parse)
     '{"ty\\u0070e":"escaped key","t\\u0069me":"x"}',
     '{"\\u0074\\u0079\\u0070\\u0065":1}',
@@ -470,6 +482,8 @@ describe('parseVaultEntry: hand-written adversarial cases', () => {
     for (const bytes of [[0xff], [0xef, 0xbf, 0xbd], [0xc3], [0xf0, 0x9f, 0x98], [0x80, 0x80]]) {
       check(Buffer.concat([Buffer.from('{"type'), Buffer.from(bytes), Buffer.from('":7,"type":"'), Buffer.from(bytes), Buffer.from('"}')]));
       check(Buffer.concat([Buffer.from('{"type":"\\n'), Buffer.from(bytes), Buffer.from('"}')]));
+      check(Buffer.concat([Buffer.from('{"type":"request","auth":"'), Buffer.from(bytes), Buffer.from('","data":1}')]));
+      check(Buffer.concat([Buffer.from('{"type":"request","auth":"'), Buffer.from(bytes), Buffer.from('","data":1,}')]));
     }
   });
 });
@@ -534,6 +548,28 @@ describe('parseVaultEntry: generated corpora', () => {
     expect(total).toBe(N);
     expect(invalid).toBeGreaterThan(2000);
     expect(total - invalid).toBeGreaterThan(400);
+  });
+
+  it('with the request-line shortcut disabled, the indexer alone agrees on real lines and their mutations', () => {
+    _setRequestShortcut(false);
+    try {
+      const r = rng(99);
+      for (const line of REAL) {
+        const buf = Buffer.from(line);
+        expect(check(buf)).toBe(true);
+        if (r() < 0.3) {
+          for (let k = 0; k < 5; k++) check(buf, 0, Math.floor(r() * buf.length));
+          const mut = Buffer.from(buf);
+          mut[Math.floor(r() * mut.length)] = Math.floor(r() * 256);
+          check(mut);
+          const mut2 = Buffer.from(buf);
+          mut2[Math.floor(r() * mut2.length)] = '{}[]":,\\ 0-.eE+tfnu\t'.charCodeAt(Math.floor(r() * 20));
+          check(mut2);
+        }
+      }
+    } finally {
+      _setRequestShortcut(true);
+    }
   });
 
   it('ran a meaningful number of comparisons', () => {

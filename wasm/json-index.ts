@@ -6,12 +6,14 @@
 //   slot 0..6  : LAST top-level time, type, error, auth, request, client_certificate_serial_number, response
 //   slot 7..10 : LAST auth, mount_type, mount_accessor, wrap_info inside the LAST top-level `response` when
 //                that is an object
-// Each slot is 3 i32 at resultsOffset(): start, end, flags (bit 0: the value is a string without escapes).
+// Each slot is 3 i32 at resultsOffset(): start, end, reserved (0).
 // start = -1 means "not present".
 // Return: 0 invalid, 1 valid top-level object, 2 valid non-object top-level value, 3 a tracked-level key
 // contains a backslash (caller must fall back to a full JSON.parse; validity NOT decided).
-// Memory layout (caller-managed): input at inputOffset(), then a depth stack of len+1 bytes at
-// stackOffset(len). Caller must make memory at least stackOffset(len) + len + 16 bytes.
+// On status 1 it also writes the projection itself as one compact JSON text at outputOffset(len) (length at
+// resultsOffset()+132, 1 at +136 when the whole line is ASCII), so the caller needs a single JSON.parse.
+// Memory layout (caller-managed): input at inputOffset(), a depth stack of len+1 bytes at stackOffset(len), the
+// output at outputOffset(len). Caller must make memory at least outputOffset(len) + len + 256 bytes.
 // No recursion: nesting depth is bounded only by memory.
 
 const NSLOT: i32 = 11;
@@ -20,6 +22,19 @@ const RES: usize = memory.data(NSLOT * 12 + 20, 16);
 const K_RESPONSE: i32 = 6;
 
 let gEsc: bool = false;
+/** OR of every string byte scanned (high bits tell whether the line has non-ASCII bytes). */
+let gHi: u64 = 0;
+
+// `"name":` texts for the projected output, indexed by slot id via KEYOFF.
+const KEYTXT: usize = memory.data<u8>([
+  34, 116, 105, 109, 101, 34, 58, 34, 116, 121, 112, 101, 34, 58, 34, 101, 114, 114, 111, 114, 34, 58, 34, 97, 117,
+  116, 104, 34, 58, 34, 114, 101, 113, 117, 101, 115, 116, 34, 58, 34, 99, 108, 105, 101, 110, 116, 95, 99, 101, 114,
+  116, 105, 102, 105, 99, 97, 116, 101, 95, 115, 101, 114, 105, 97, 108, 95, 110, 117, 109, 98, 101, 114, 34, 58, 34,
+  114, 101, 115, 112, 111, 110, 115, 101, 34, 58, 34, 97, 117, 116, 104, 34, 58, 34, 109, 111, 117, 110, 116, 95, 116,
+  121, 112, 101, 34, 58, 34, 109, 111, 117, 110, 116, 95, 97, 99, 99, 101, 115, 115, 111, 114, 34, 58, 34, 119, 114,
+  97, 112, 95, 105, 110, 102, 111, 34, 58,
+]);
+const KEYOFF: usize = memory.data<u8>([0, 7, 14, 22, 29, 39, 74, 85, 92, 105, 122, 134]);
 
 export function resultsOffset(): usize {
   return RES;
@@ -33,12 +48,17 @@ export function stackOffset(len: i32): usize {
   return (inputOffset() + <usize>len + 16) & ~(<usize>15);
 }
 
+/** Where index() writes the projected JSON text (status 1). Memory must reach outputOffset(len) + len + 256. */
+export function outputOffset(len: i32): usize {
+  return (stackOffset(len) + <usize>len + 32) & ~(<usize>15);
+}
+
 @inline function isWs(c: u32): bool {
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }
 
-@inline function skipWs(p: usize, e: usize): usize {
-  while (p < e) {
+@inline function skipWs(p: usize): usize {
+  while (true) {
     const c = <u32>load<u8>(p);
     if (c > 0x20 || !isWs(c)) break;
     p++;
@@ -51,49 +71,56 @@ export function stackOffset(len: i32): usize {
 }
 
 /** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
-function scanString(p: usize, e: usize): usize {
+@inline function specials(v: u64): u64 {
+  const q = v ^ 0x2222222222222222;
+  const b = v ^ 0x5c5c5c5c5c5c5c5c;
+  return (((q - 0x0101010101010101) & ~q) | ((b - 0x0101010101010101) & ~b) | ((v - 0x2020202020202020) & ~v)) &
+    0x8080808080808080;
+}
+
+// The byte at e is a 0 sentinel (written by index()) and memory extends at least 16 bytes past e, so the scanners
+// below need no bounds checks: every loop stops at the sentinel (0 is not whitespace, a digit, a hex digit, a
+// letter of a literal, or a legal string byte), and 8-byte loads may over-read into the padding.
+
+/** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
+function scanString(p: usize): usize {
+  let hi: u64 = 0;
   while (true) {
-    while (p + 8 <= e) {
-      const v = load<u64>(p);
-      const q = v ^ 0x2222222222222222;
-      const b = v ^ 0x5c5c5c5c5c5c5c5c;
-      const m =
-        (((q - 0x0101010101010101) & ~q) | ((b - 0x0101010101010101) & ~b) | ((v - 0x2020202020202020) & ~v)) &
-        0x8080808080808080;
-      if (m != 0) {
-        p += <usize>(ctz(m) >> 3);
-        break;
-      }
+    let v = load<u64>(p);
+    let m = specials(v);
+    while (m == 0) {
+      hi |= v;
       p += 8;
+      v = load<u64>(p);
+      m = specials(v);
     }
-    if (p >= e) return 0;
+    // bytes of v after the first special may lie outside the string (even past e): conservative for the ASCII flag
+    hi |= v;
+    p += <usize>(ctz(m) >> 3);
     const c = <u32>load<u8>(p);
-    if (c == 0x22) return p + 1;
-    if (c == 0x5c) {
-      gEsc = true;
-      if (p + 1 >= e) return 0;
-      const d = <u32>load<u8>(p + 1);
-      if (d == 0x75) {
-        if (p + 6 > e) return 0;
-        if (
-          !isHex(<u32>load<u8>(p + 2)) ||
-          !isHex(<u32>load<u8>(p + 3)) ||
-          !isHex(<u32>load<u8>(p + 4)) ||
-          !isHex(<u32>load<u8>(p + 5))
-        )
-          return 0;
-        p += 6;
-      } else if (
-        d == 0x22 || d == 0x5c || d == 0x2f || d == 0x62 || d == 0x66 || d == 0x6e || d == 0x72 || d == 0x74
-      ) {
-        p += 2;
-      } else {
-        return 0;
-      }
-      continue;
+    if (c == 0x22) {
+      gHi |= hi;
+      return p + 1;
     }
-    if (c < 0x20) return 0;
-    p++;
+    if (c != 0x5c) return 0; // control character or the sentinel
+    gEsc = true;
+    const d = <u32>load<u8>(p + 1);
+    if (d == 0x75) {
+      if (
+        !isHex(<u32>load<u8>(p + 2)) ||
+        !isHex(<u32>load<u8>(p + 3)) ||
+        !isHex(<u32>load<u8>(p + 4)) ||
+        !isHex(<u32>load<u8>(p + 5))
+      )
+        return 0;
+      p += 6;
+    } else if (
+      d == 0x22 || d == 0x5c || d == 0x2f || d == 0x62 || d == 0x66 || d == 0x6e || d == 0x72 || d == 0x74
+    ) {
+      p += 2;
+    } else {
+      return 0;
+    }
   }
   return 0;
 }
@@ -103,33 +130,30 @@ function scanString(p: usize, e: usize): usize {
 }
 
 /** Returns the position after the number starting at p, or 0 on error. */
-function scanNumber(p: usize, e: usize): usize {
+function scanNumber(p: usize): usize {
   if (load<u8>(p) == 0x2d) p++;
-  if (p >= e) return 0;
   let c = <u32>load<u8>(p);
   if (c == 0x30) {
     p++;
   } else if (c - 0x31 < 9) {
     p++;
-    while (p < e && isDigit(<u32>load<u8>(p))) p++;
+    while (isDigit(<u32>load<u8>(p))) p++;
   } else {
     return 0;
   }
-  if (p < e && load<u8>(p) == 0x2e) {
+  if (load<u8>(p) == 0x2e) {
     p++;
-    if (p >= e || !isDigit(<u32>load<u8>(p))) return 0;
+    if (!isDigit(<u32>load<u8>(p))) return 0;
     p++;
-    while (p < e && isDigit(<u32>load<u8>(p))) p++;
+    while (isDigit(<u32>load<u8>(p))) p++;
   }
-  if (p < e && (<u32>load<u8>(p) | 0x20) == 0x65) {
+  if ((<u32>load<u8>(p) | 0x20) == 0x65) {
     p++;
-    if (p < e) {
-      c = <u32>load<u8>(p);
-      if (c == 0x2b || c == 0x2d) p++;
-    }
-    if (p >= e || !isDigit(<u32>load<u8>(p))) return 0;
+    c = <u32>load<u8>(p);
+    if (c == 0x2b || c == 0x2d) p++;
+    if (!isDigit(<u32>load<u8>(p))) return 0;
     p++;
-    while (p < e && isDigit(<u32>load<u8>(p))) p++;
+    while (isDigit(<u32>load<u8>(p))) p++;
   }
   return p;
 }
@@ -173,6 +197,55 @@ function scanNumber(p: usize, e: usize): usize {
   store<i32>(r, flags, 8);
 }
 
+@inline function copyKey(o: usize, id: i32): usize {
+  const ko = <usize>load<u8>(KEYOFF + <usize>id);
+  const kl = <usize>load<u8>(KEYOFF + <usize>id + 1) - ko;
+  memory.copy(o, KEYTXT + ko, kl);
+  return o + kl;
+}
+
+@inline function copySlot(o: usize, base: usize, id: i32): usize {
+  o = copyKey(o, id);
+  const r = RES + <usize>id * 12;
+  const s = <usize>load<i32>(r);
+  const n = <usize>load<i32>(r, 4) - s;
+  memory.copy(o, base + s, n);
+  return o + n;
+}
+
+/** Writes the projection as one JSON text at outputOffset(len); length at RES+132, ASCII flag at RES+136. */
+function emitProjection(base: usize, len: i32): void {
+  const o0 = outputOffset(len);
+  let o = o0;
+  store<u8>(o++, 0x7b);
+  for (let id = 0; id < NSLOT; id++) {
+    const s = load<i32>(RES + <usize>id * 12);
+    if (s < 0) continue;
+    if (o != o0 + 1) store<u8>(o++, 0x2c);
+    if (id != K_RESPONSE) {
+      o = copySlot(o, base, id);
+    } else {
+      if (load<u8>(base + <usize>s) != 0x7b) {
+        o = copySlot(o, base, id);
+      } else {
+        o = copyKey(o, id);
+        store<u8>(o++, 0x7b);
+        const o1 = o;
+        for (let j = K_RESPONSE + 1; j < NSLOT; j++) {
+          if (load<i32>(RES + <usize>j * 12) < 0) continue;
+          if (o != o1) store<u8>(o++, 0x2c);
+          o = copySlot(o, base, j);
+        }
+        store<u8>(o++, 0x7d);
+      }
+      break;
+    }
+  }
+  store<u8>(o++, 0x7d);
+  store<i32>(RES + 132, <i32>(o - o0));
+  store<i32>(RES + 136, (gHi & 0x8080808080808080) == 0 ? 1 : 0);
+}
+
 const ST_VALUE: i32 = 0;
 const ST_AFTER: i32 = 1;
 const ST_KEY: i32 = 2;
@@ -183,7 +256,9 @@ export function index(len: i32): i32 {
   const stack = stackOffset(len);
   for (let i = 0; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
 
-  let p = skipWs(base, e);
+  gHi = 0;
+  store<u64>(e, 0); // sentinel (+7 zero bytes)
+  let p = skipWs(base);
   if (p >= e) return 0;
   const status: i32 = load<u8>(p) == 0x7b ? 1 : 2;
 
@@ -193,22 +268,17 @@ export function index(len: i32): i32 {
   let pend2: i32 = -1;
   let vs2: usize = 0;
   let trackResp = false;
-  let plainStr: i32 = 0;
   let state = ST_VALUE;
 
   while (true) {
     if (state == ST_VALUE) {
       // p is at a non-whitespace byte or e
-      if (p >= e) return 0;
       const c = <u32>load<u8>(p);
-      plainStr = 0;
       if (c == 0x22) {
-        gEsc = false;
-        p = scanString(p + 1, e);
+        p = scanString(p + 1);
         if (p == 0) return 0;
-        plainStr = gEsc ? 0 : 1;
       } else if (c == 0x7b) {
-        p = skipWs(p + 1, e);
+        p = skipWs(p + 1);
         if (p >= e) return 0;
         if (load<u8>(p) == 0x7d) {
           p++;
@@ -220,7 +290,7 @@ export function index(len: i32): i32 {
           continue;
         }
       } else if (c == 0x5b) {
-        p = skipWs(p + 1, e);
+        p = skipWs(p + 1);
         if (p >= e) return 0;
         if (load<u8>(p) == 0x5d) {
           p++;
@@ -230,16 +300,16 @@ export function index(len: i32): i32 {
           continue; // still ST_VALUE, p at non-ws
         }
       } else if (c == 0x2d || isDigit(c)) {
-        p = scanNumber(p, e);
+        p = scanNumber(p);
         if (p == 0) return 0;
       } else if (c == 0x74) {
-        if (p + 4 > e || load<u32>(p) != 0x65757274) return 0; // true
+        if (load<u32>(p) != 0x65757274) return 0; // true
         p += 4;
       } else if (c == 0x66) {
-        if (p + 5 > e || load<u32>(p + 1) != 0x65736c61) return 0; // false
+        if (load<u32>(p + 1) != 0x65736c61) return 0; // false
         p += 5;
       } else if (c == 0x6e) {
-        if (p + 4 > e || load<u32>(p) != 0x6c6c756e) return 0; // null
+        if (load<u32>(p) != 0x6c6c756e) return 0; // null
         p += 4;
       } else {
         return 0;
@@ -249,21 +319,24 @@ export function index(len: i32): i32 {
       // a value just ended at p; it is a member/element of the container at `depth`
       if (depth == 1) {
         if (pend1 >= 0) {
-          setSlot(pend1, vs1 - base, p - base, plainStr);
+          setSlot(pend1, vs1 - base, p - base, 0);
           pend1 = -1;
         }
       } else if (depth == 2 && pend2 >= 0) {
-        setSlot(pend2, vs2 - base, p - base, plainStr);
+        setSlot(pend2, vs2 - base, p - base, 0);
         pend2 = -1;
       }
-      plainStr = 0;
-      p = skipWs(p, e);
-      if (depth == 0) return p == e ? status : 0;
+      p = skipWs(p);
+      if (depth == 0) {
+        if (p != e) return 0;
+        if (status == 1) emitProjection(base, len);
+        return status;
+      }
       if (p >= e) return 0;
       const c = <u32>load<u8>(p);
       const top = <u32>load<u8>(stack + depth);
       if (c == 0x2c) {
-        p = skipWs(p + 1, e);
+        p = skipWs(p + 1);
         state = top == 1 ? ST_KEY : ST_VALUE;
       } else if (c == 0x7d && top == 1) {
         p++;
@@ -280,7 +353,7 @@ export function index(len: i32): i32 {
       if (p >= e || load<u8>(p) != 0x22) return 0;
       const ks = p + 1;
       gEsc = false;
-      p = scanString(ks, e);
+      p = scanString(ks);
       if (p == 0) return 0;
       let id: i32 = -1;
       if (depth == 1) {
@@ -290,9 +363,9 @@ export function index(len: i32): i32 {
         if (gEsc) return 3;
         id = matchResp(ks, p - 1 - ks);
       }
-      p = skipWs(p, e);
+      p = skipWs(p);
       if (p >= e || load<u8>(p) != 0x3a) return 0;
-      p = skipWs(p + 1, e);
+      p = skipWs(p + 1);
       if (id >= 0) {
         if (depth == 1) {
           pend1 = id;
@@ -309,4 +382,29 @@ export function index(len: i32): i32 {
     }
   }
   return 0;
+}
+
+/**
+ * Strategy hint for the caller (never affects correctness): 0 when the input's first 96 bytes do not contain
+ * `"type":"request"`; otherwise 1 when all len input bytes are ASCII, 2 when some are not. Request lines keep nearly
+ * all their bytes, so a plain JSON.parse of the whole line is cheaper than indexing it first.
+ */
+export function requestHint(len: i32): i32 {
+  const base = inputOffset();
+  const e = base + <usize>len;
+  const lim = min(e, base + 96);
+  let found = false;
+  for (let p = base; p + 16 <= lim; p++) {
+    if (load<u64>(p) == 0x223a226570797422 && load<u64>(p, 8) == 0x2274736575716572) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return 0;
+  let hi: u64 = 0;
+  let p = base;
+  for (; p + 32 <= e; p += 32) hi |= load<u64>(p) | load<u64>(p, 8) | load<u64>(p, 16) | load<u64>(p, 24);
+  for (; p + 8 <= e; p += 8) hi |= load<u64>(p);
+  for (; p < e; p++) hi |= <u64>load<u8>(p);
+  return (hi & 0x8080808080808080) == 0 ? 1 : 2;
 }

@@ -17,7 +17,9 @@ interface IndexExports {
   resultsOffset(): number;
   inputOffset(): number;
   stackOffset(len: number): number;
+  outputOffset(len: number): number;
   index(len: number): number;
+  requestHint(len: number): number;
 }
 
 function locateWasm(): string {
@@ -52,17 +54,21 @@ const memory = wasm.memory;
 const IN = wasm.inputOffset();
 const RES = wasm.resultsOffset();
 let mem = new Uint8Array(memory.buffer);
-let memBuf = Buffer.from(memory.buffer);
-let res = new Int32Array(memory.buffer, RES, NSLOT * 3);
+/** Buffer.prototype.latin1Slice/utf8Slice: the bounds-checked cores of toString('latin1'|'utf8'), present in every
+ *  supported Node but missing from @types/node. */
+type SliceBuffer = Buffer & { latin1Slice(a: number, b: number): string; utf8Slice(a: number, b: number): string };
+let memBuf = Buffer.from(memory.buffer) as SliceBuffer;
+// NSLOT x (start, end, flags), then output length (index 33) and ASCII flag (index 34)
+let res = new Int32Array(memory.buffer, RES, NSLOT * 3 + 2);
 
 function ensureCapacity(len: number): void {
-  const need = wasm.stackOffset(len) + len + 16;
+  const need = wasm.outputOffset(len) + len + 256;
   const have = memory.buffer.byteLength;
   if (need > have) {
     memory.grow(Math.ceil((need - have) / 65536));
     mem = new Uint8Array(memory.buffer);
-    memBuf = Buffer.from(memory.buffer);
-    res = new Int32Array(memory.buffer, RES, NSLOT * 3);
+    memBuf = Buffer.from(memory.buffer) as SliceBuffer;
+    res = new Int32Array(memory.buffer, RES, NSLOT * 3 + 2);
   }
 }
 
@@ -71,20 +77,12 @@ const RESP_KEYS = ['auth', 'mount_type', 'mount_accessor', 'wrap_info'] as const
 const KEEP_TOP = new Set<string>([...TOP_KEYS, 'response']);
 const KEEP_RESP = new Set<string>(RESP_KEYS);
 
-/** Decodes slot i (known present). Slices start/end at ASCII bytes, so UTF-8 decoding (incl. U+FFFD for invalid
- *  bytes) is identical to decoding the whole line. A string without escapes JSON.parses to its raw contents. */
-function slotValue(i: number): unknown {
-  const a = IN + res[i * 3]!;
-  const b = IN + res[i * 3 + 1]!;
-  if (res[i * 3 + 2]! & 1) return memBuf.toString('utf8', a + 1, b - 1);
-  return JSON.parse(memBuf.toString('utf8', a, b));
-}
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Exact JS projection used when the wasm indexer cannot decide key identity (escaped keys). */
+/** Exact JS path: JSON.parse of the whole text, then the projection. Used for escaped tracked keys (the indexer
+ *  cannot decide key identity) and for request lines (which keep nearly every byte, so indexing does not pay). */
 function projectSlow(text: string): unknown | undefined {
   let v: unknown;
   try {
@@ -107,6 +105,12 @@ function projectSlow(text: string): unknown | undefined {
   return out;
 }
 
+let requestShortcut = true;
+/** Test hook: disable the request-line shortcut so that every line goes through the wasm indexer. */
+export function _setRequestShortcut(enabled: boolean): void {
+  requestShortcut = enabled;
+}
+
 /** Parses buf[start,end) (one JSON text, may have surrounding JSON whitespace). Returns
  *  undefined when JSON.parse(buf.toString('utf8', start, end)) would throw; otherwise a value V such that
  *  V deep-equals project(JSON.parse(text)) where project keeps, for a top-level object, only the keys
@@ -119,22 +123,18 @@ export function parseVaultEntry(buf: Uint8Array, start: number, end: number): un
   if (len > MAX_LINE) throw new RangeError(`json-index: line of ${len} bytes exceeds ${MAX_LINE}`);
   ensureCapacity(len);
   mem.set(buf.subarray(start, end), IN);
+  const hint = requestShortcut ? wasm.requestHint(len) : 0;
+  if (hint !== 0) return projectSlow(hint === 1 ? memBuf.latin1Slice(IN, IN + len) : memBuf.utf8Slice(IN, IN + len));
   const status = wasm.index(len);
   if (status === 1) {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < 6; i++) if (res[i * 3]! >= 0) out[TOP_KEYS[i]!] = slotValue(i);
-    if (res[18]! >= 0) {
-      if (mem[IN + res[18]!] === 0x7b) {
-        const r: Record<string, unknown> = {};
-        for (let i = 7; i < NSLOT; i++) if (res[i * 3]! >= 0) r[RESP_KEYS[i - 7]!] = slotValue(i);
-        out['response'] = r;
-      } else {
-        out['response'] = slotValue(6);
-      }
-    }
-    return out;
+    // The wasm module wrote the projection as one JSON text made of the validated value spans and fixed ASCII
+    // keys. Spans start and end at ASCII bytes, so decoding them (incl. U+FFFD for invalid UTF-8) equals decoding
+    // the whole line; a pure-ASCII line decodes identically as latin1, which is cheaper.
+    const o = wasm.outputOffset(len);
+    const n = res[33]!;
+    return JSON.parse(res[34] ? memBuf.latin1Slice(o, o + n) : memBuf.utf8Slice(o, o + n));
   }
   if (status === 0) return undefined;
-  if (status === 2) return JSON.parse(memBuf.toString('utf8', IN, IN + len));
-  return projectSlow(memBuf.toString('utf8', IN, IN + len));
+  if (status === 2) return JSON.parse(memBuf.utf8Slice(IN, IN + len));
+  return projectSlow(memBuf.utf8Slice(IN, IN + len));
 }
