@@ -21,6 +21,7 @@ const RES: usize = memory.data(NSLOT * 12 + 20, 16);
 
 const K_RESPONSE: i32 = 6;
 
+
 let gEsc: bool = false;
 /** OR of every string byte scanned (high bits tell whether the line has non-ASCII bytes). */
 let gHi: u64 = 0;
@@ -72,10 +73,11 @@ export function outputOffset(len: i32): usize {
 
 /** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
 @inline function specials(v: u64): u64 {
-  const q = v ^ 0x2222222222222222;
-  const b = v ^ 0x5c5c5c5c5c5c5c5c;
-  return (((q - 0x0101010101010101) & ~q) | ((b - 0x0101010101010101) & ~b) | ((v - 0x2020202020202020) & ~v)) &
-    0x8080808080808080;
+  // haszero(v ^ '"') | haszero(v ^ '\\') | hasless(v, 0x20), sharing the final "& ~v & 0x80.." (the xor constants
+  // have clear high bits). The lowest flagged byte is exact (false positives only sit above a true match).
+  return (((v ^ 0x2222222222222222) - 0x0101010101010101) |
+    ((v ^ 0x5c5c5c5c5c5c5c5c) - 0x0101010101010101) |
+    (v - 0x2020202020202020)) & ~v & 0x8080808080808080;
 }
 
 // The byte at e is a 0 sentinel (written by index()) and memory extends at least 16 bytes past e, so the scanners
@@ -83,7 +85,7 @@ export function outputOffset(len: i32): usize {
 // letter of a literal, or a legal string byte), and 8-byte loads may over-read into the padding.
 
 /** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
-function scanString(p: usize): usize {
+@inline function scanString(p: usize): usize {
   let hi: u64 = 0;
   while (true) {
     let v = load<u64>(p);
@@ -246,85 +248,116 @@ function emitProjection(base: usize, len: i32): void {
   store<i32>(RES + 136, (gHi & 0x8080808080808080) == 0 ? 1 : 0);
 }
 
-const ST_VALUE: i32 = 0;
-const ST_AFTER: i32 = 1;
-const ST_KEY: i32 = 2;
-
 export function index(len: i32): i32 {
   const base = inputOffset();
   const e = base + <usize>len;
   const stack = stackOffset(len);
   for (let i = 0; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
-
   gHi = 0;
   store<u64>(e, 0); // sentinel (+7 zero bytes)
+
   let p = skipWs(base);
   if (p >= e) return 0;
   const status: i32 = load<u8>(p) == 0x7b ? 1 : 2;
 
   let depth: usize = 0;
-  let pend1: i32 = -1;
+  let cur: u32 = 0; // container at `depth`: 1 object, 2 array
+  let pend1: i32 = -1; // slot of the depth-1 member whose value is being parsed
   let vs1: usize = 0;
-  let pend2: i32 = -1;
+  let pend2: i32 = -1; // slot of the depth-2 member (inside the tracked response object)
   let vs2: usize = 0;
-  let trackResp = false;
-  let state = ST_VALUE;
+  let watch: usize = 0; // depth at which the innermost pending value ends (0: none)
+  let keyDepth: usize = 1; // keys at depth <= keyDepth are matched (2 while inside the tracked response object)
+  let inKey = false;
 
   while (true) {
-    if (state == ST_VALUE) {
-      // p is at a non-whitespace byte or e
-      const c = <u32>load<u8>(p);
-      if (c == 0x22) {
-        p = scanString(p + 1);
-        if (p == 0) return 0;
-      } else if (c == 0x7b) {
-        p = skipWs(p + 1);
-        if (p >= e) return 0;
-        if (load<u8>(p) == 0x7d) {
-          p++;
-        } else {
-          depth++;
-          store<u8>(stack + depth, 1);
-          if (depth == 2 && pend1 == K_RESPONSE) trackResp = true;
-          state = ST_KEY;
-          continue;
-        }
-      } else if (c == 0x5b) {
-        p = skipWs(p + 1);
-        if (p >= e) return 0;
-        if (load<u8>(p) == 0x5d) {
-          p++;
-        } else {
-          depth++;
-          store<u8>(stack + depth, 2);
-          continue; // still ST_VALUE, p at non-ws
-        }
-      } else if (c == 0x2d || isDigit(c)) {
-        p = scanNumber(p);
-        if (p == 0) return 0;
-      } else if (c == 0x74) {
-        if (load<u32>(p) != 0x65757274) return 0; // true
-        p += 4;
-      } else if (c == 0x66) {
-        if (load<u32>(p + 1) != 0x65736c61) return 0; // false
-        p += 5;
-      } else if (c == 0x6e) {
-        if (load<u32>(p) != 0x6c6c756e) return 0; // null
-        p += 4;
-      } else {
-        return 0;
+    if (inKey) {
+      // p at the opening quote of a member name (or garbage)
+      if (load<u8>(p) != 0x22) return 0;
+      const ks = p + 1;
+      gEsc = false;
+      p = scanString(ks);
+      if (p == 0) return 0;
+      let id: i32 = -1;
+      if (depth <= keyDepth) {
+        if (gEsc) return 3;
+        id = depth == 1 ? matchTop(ks, p - 1 - ks) : matchResp(ks, p - 1 - ks);
       }
-      state = ST_AFTER;
-    } else if (state == ST_AFTER) {
-      // a value just ended at p; it is a member/element of the container at `depth`
-      if (depth == 1) {
-        if (pend1 >= 0) {
+      if (load<u8>(p) != 0x3a) {
+        p = skipWs(p);
+        if (load<u8>(p) != 0x3a) return 0;
+      }
+      p = skipWs(p + 1);
+      if (id >= 0) {
+        if (depth == 1) {
+          pend1 = id;
+          vs1 = p;
+          watch = 1;
+          if (id == K_RESPONSE) {
+            for (let i = 7; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
+          }
+        } else {
+          pend2 = id;
+          vs2 = p;
+          watch = 2;
+        }
+      }
+    }
+
+    // value at p (p is not at whitespace)
+    const c = <u32>load<u8>(p);
+    if (c == 0x22) {
+      p = scanString(p + 1);
+      if (p == 0) return 0;
+    } else if (c == 0x7b) {
+      p = skipWs(p + 1);
+      if (load<u8>(p) != 0x7d) {
+        depth++;
+        store<u8>(stack + depth, 1);
+        cur = 1;
+        if (depth == 2 && pend1 == K_RESPONSE) keyDepth = 2;
+        inKey = true;
+        continue;
+      }
+      p++;
+    } else if (c == 0x5b) {
+      p = skipWs(p + 1);
+      if (load<u8>(p) != 0x5d) {
+        depth++;
+        store<u8>(stack + depth, 2);
+        cur = 2;
+        inKey = false;
+        continue;
+      }
+      p++;
+    } else if (c == 0x2d || isDigit(c)) {
+      p = scanNumber(p);
+      if (p == 0) return 0;
+    } else if (c == 0x74) {
+      if (load<u32>(p) != 0x65757274) return 0; // true
+      p += 4;
+    } else if (c == 0x66) {
+      if (load<u32>(p + 1) != 0x65736c61) return 0; // false
+      p += 5;
+    } else if (c == 0x6e) {
+      if (load<u32>(p) != 0x6c6c756e) return 0; // null
+      p += 4;
+    } else {
+      return 0;
+    }
+
+    // a value ended at p; it is a member/element of the container at `depth`
+    while (true) {
+      if (depth == watch) {
+        if (depth == 2) {
+          setSlot(pend2, vs2 - base, p - base, 0);
+          pend2 = -1;
+          watch = pend1 >= 0 ? 1 : 0;
+        } else if (depth == 1) {
           setSlot(pend1, vs1 - base, p - base, 0);
           pend1 = -1;
+          watch = 0;
         }
-      } else if (depth == 2 && pend2 >= 0) {
-        setSlot(pend2, vs2 - base, p - base, 0);
-        pend2 = -1;
       }
       p = skipWs(p);
       if (depth == 0) {
@@ -332,79 +365,18 @@ export function index(len: i32): i32 {
         if (status == 1) emitProjection(base, len);
         return status;
       }
-      if (p >= e) return 0;
-      const c = <u32>load<u8>(p);
-      const top = <u32>load<u8>(stack + depth);
-      if (c == 0x2c) {
+      const d = <u32>load<u8>(p);
+      if (d == 0x2c) {
         p = skipWs(p + 1);
-        state = top == 1 ? ST_KEY : ST_VALUE;
-      } else if (c == 0x7d && top == 1) {
-        p++;
-        if (depth == 2) trackResp = false;
-        depth--;
-      } else if (c == 0x5d && top == 2) {
-        p++;
-        depth--;
-      } else {
-        return 0;
+        inKey = cur == 1;
+        break;
       }
-    } else {
-      // ST_KEY: p at non-ws
-      if (p >= e || load<u8>(p) != 0x22) return 0;
-      const ks = p + 1;
-      gEsc = false;
-      p = scanString(ks);
-      if (p == 0) return 0;
-      let id: i32 = -1;
-      if (depth == 1) {
-        if (gEsc) return 3;
-        id = matchTop(ks, p - 1 - ks);
-      } else if (depth == 2 && trackResp) {
-        if (gEsc) return 3;
-        id = matchResp(ks, p - 1 - ks);
-      }
-      p = skipWs(p);
-      if (p >= e || load<u8>(p) != 0x3a) return 0;
-      p = skipWs(p + 1);
-      if (id >= 0) {
-        if (depth == 1) {
-          pend1 = id;
-          vs1 = p;
-          if (id == K_RESPONSE) {
-            for (let i = 7; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
-          }
-        } else {
-          pend2 = id;
-          vs2 = p;
-        }
-      }
-      state = ST_VALUE;
+      if (d != (cur == 1 ? <u32>0x7d : <u32>0x5d)) return 0;
+      p++;
+      if (depth == 2) keyDepth = 1;
+      depth--;
+      cur = <u32>load<u8>(stack + depth);
     }
   }
   return 0;
-}
-
-/**
- * Strategy hint for the caller (never affects correctness): 0 when the input's first 96 bytes do not contain
- * `"type":"request"`; otherwise 1 when all len input bytes are ASCII, 2 when some are not. Request lines keep nearly
- * all their bytes, so a plain JSON.parse of the whole line is cheaper than indexing it first.
- */
-export function requestHint(len: i32): i32 {
-  const base = inputOffset();
-  const e = base + <usize>len;
-  const lim = min(e, base + 96);
-  let found = false;
-  for (let p = base; p + 16 <= lim; p++) {
-    if (load<u64>(p) == 0x223a226570797422 && load<u64>(p, 8) == 0x2274736575716572) {
-      found = true;
-      break;
-    }
-  }
-  if (!found) return 0;
-  let hi: u64 = 0;
-  let p = base;
-  for (; p + 32 <= e; p += 32) hi |= load<u64>(p) | load<u64>(p, 8) | load<u64>(p, 16) | load<u64>(p, 24);
-  for (; p + 8 <= e; p += 8) hi |= load<u64>(p);
-  for (; p < e; p++) hi |= <u64>load<u8>(p);
-  return (hi & 0x8080808080808080) == 0 ? 1 : 2;
 }
