@@ -207,6 +207,10 @@ describe('parseVaultEntry: real Vault lines', () => {
     const first = Buffer.byteLength(REAL_SMALL[0]!);
     expect(parseVaultEntry(view, 0, first)).toStrictEqual(reference(all, 0, first).ok && project(JSON.parse(REAL_SMALL[0]!)));
     expect(check(view, 0, first)).toBe(true);
+    // end past the buffer / negative start are clamped like buf.toString does
+    const one = Buffer.from(REAL_SMALL[1]!);
+    expect(parseVaultEntry(one, -3, one.length + 10)).toStrictEqual(project(JSON.parse(REAL_SMALL[1]!)));
+    expect(parseVaultEntry(one, 5, 2)).toBeUndefined();
   });
 });
 

@@ -2,9 +2,14 @@
  * WebAssembly structural indexer for Vault audit lines.
  *
  * The wasm module (wasm/json-index.ts, AssemblyScript, built to dist/json-index.wasm) validates a whole line with
- * JSON.parse's grammar and returns byte spans of the few values the Vault collector reads; only those small slices
- * are handed to JSON.parse. Everything else (request.data, response.data, headers, ...) is validated but never
- * materialised.
+ * JSON.parse's grammar (explicit stack, no recursion) and finds the byte spans of the values the Vault collector
+ * reads; it then writes those spans, under fixed ASCII keys, as one compact JSON text, which JS decodes (latin1 when
+ * the line is ASCII) and hands to a single JSON.parse. Everything else (request.data, response.data, headers, ...)
+ * is validated but never decoded or materialised.
+ *
+ * Exact JS fallbacks (JSON.parse of the whole line + projection): escaped keys at the tracked levels, lines over
+ * 256 MiB, and — as a pure speed choice — lines whose first 96 bytes contain "type":"request" (they keep auth and
+ * request whole, i.e. nearly every byte, so indexing first does not pay).
  *
  * Each module instance (main thread or worker) instantiates its own wasm instance synchronously at load.
  */
@@ -135,10 +140,13 @@ export function _setRequestShortcut(enabled: boolean): void {
  *  when `response` is an object, only its keys auth, mount_type, mount_accessor, wrap_info are kept (whole
  *  values); a non-object `response` is kept whole. A valid top-level value that is not an object is returned whole. */
 export function parseVaultEntry(buf: Uint8Array, start: number, end: number): unknown | undefined {
+  if (start < 0) start = 0; // clamp like buf.toString does
+  if (end > buf.length) end = buf.length;
   const len = end - start;
   if (len <= 0) return undefined;
-  if (len > MAX_LINE) throw new RangeError(`json-index: line of ${len} bytes exceeds ${MAX_LINE}`);
-  if (requestShortcut && looksLikeRequest(buf, start, end)) {
+  if (len > MAX_LINE || (requestShortcut && looksLikeRequest(buf, start, end))) {
+    // Giant lines (> 256 MiB) are not copied into wasm memory; they take the exact JS path (which throws, like
+    // the plain JSON.parse(buf.toString()) it replaces, when the text exceeds V8's maximum string length).
     const b = (buf instanceof Buffer ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)) as SliceBuffer;
     // (latin1 decoding of ASCII lines would be ~7% cheaper, but checking ASCII-ness costs about as much)
     return projectSlow(b.utf8Slice(start, end));
