@@ -11,7 +11,7 @@
 // Return: 0 invalid, 1 valid top-level object, 2 valid non-object top-level value, 3 a tracked-level key
 // contains a backslash (caller must fall back to a full JSON.parse; validity NOT decided).
 // On status 1 it also writes the projection itself as one compact JSON text at outputOffset(len) (length at
-// resultsOffset()+132, 1 at +136 when the whole line is ASCII), so the caller needs a single JSON.parse.
+// resultsOffset()+132, 1 at +136 when the strings are ASCII, offset at +140), so the caller needs one JSON.parse.
 // Memory layout (caller-managed): input at inputOffset(), a depth stack of len+1 bytes at stackOffset(len), the
 // output at outputOffset(len). Caller must make memory at least outputOffset(len) + len + 256 bytes.
 // No recursion: nesting depth is bounded only by memory.
@@ -215,7 +215,8 @@ function scanNumber(p: usize): usize {
   return o + n;
 }
 
-/** Writes the projection as one JSON text at outputOffset(len); length at RES+132, ASCII flag at RES+136. */
+/** Writes the projection as one JSON text at outputOffset(len); length at RES+132, ASCII flag at RES+136, offset
+ *  at RES+140. */
 function emitProjection(base: usize, len: i32): void {
   const o0 = outputOffset(len);
   let o = o0;
@@ -246,6 +247,7 @@ function emitProjection(base: usize, len: i32): void {
   store<u8>(o++, 0x7d);
   store<i32>(RES + 132, <i32>(o - o0));
   store<i32>(RES + 136, (gHi & 0x8080808080808080) == 0 ? 1 : 0);
+  store<i32>(RES + 140, <i32>o0);
 }
 
 export function index(len: i32): i32 {

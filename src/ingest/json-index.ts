@@ -62,8 +62,8 @@ let mem = new Uint8Array(memory.buffer);
  *  supported Node but missing from @types/node. */
 type SliceBuffer = Buffer & { latin1Slice(a: number, b: number): string; utf8Slice(a: number, b: number): string };
 let memBuf = Buffer.from(memory.buffer) as SliceBuffer;
-// NSLOT x (start, end, flags), then output length (index 33) and ASCII flag (index 34)
-let res = new Int32Array(memory.buffer, RES, NSLOT * 3 + 2);
+// NSLOT x (start, end, reserved), then output length (33), ASCII flag (34), output offset (35)
+let res = new Int32Array(memory.buffer, RES, NSLOT * 3 + 3);
 
 function ensureCapacity(len: number): void {
   const need = wasm.outputOffset(len) + len + 256;
@@ -72,7 +72,7 @@ function ensureCapacity(len: number): void {
     memory.grow(Math.ceil((need - have) / 65536));
     mem = new Uint8Array(memory.buffer);
     memBuf = Buffer.from(memory.buffer) as SliceBuffer;
-    res = new Int32Array(memory.buffer, RES, NSLOT * 3 + 2);
+    res = new Int32Array(memory.buffer, RES, NSLOT * 3 + 3);
   }
 }
 
@@ -80,6 +80,21 @@ const TOP_KEYS = ['time', 'type', 'error', 'auth', 'request', 'client_certificat
 const RESP_KEYS = ['auth', 'mount_type', 'mount_accessor', 'wrap_info'] as const;
 const KEEP_TOP = new Set<string>([...TOP_KEYS, 'response']);
 const KEEP_RESP = new Set<string>(RESP_KEYS);
+
+function isKeptTop(k: string): boolean {
+  switch (k) {
+    case 'time':
+    case 'type':
+    case 'error':
+    case 'auth':
+    case 'request':
+    case 'client_certificate_serial_number':
+    case 'response':
+      return true;
+    default:
+      return false;
+  }
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -97,7 +112,10 @@ function projectSlow(text: string): unknown | undefined {
   if (!isPlainObject(v)) return v;
   const keys = Object.keys(v);
   let drop = false;
-  for (const k of keys) if (!KEEP_TOP.has(k) || (k === 'response' && isPlainObject(v[k]))) drop = true;
+  for (let i = 0; i < keys.length && !drop; i++) {
+    const k = keys[i]!;
+    drop = k === 'response' ? isPlainObject(v[k]) : !isKeptTop(k);
+  }
   if (!drop) return v; // already its own projection (typical request line)
   const out: Record<string, unknown> = {};
   for (const k of keys) {
@@ -158,7 +176,7 @@ export function parseVaultEntry(buf: Uint8Array, start: number, end: number): un
     // The wasm module wrote the projection as one JSON text made of the validated value spans and fixed ASCII
     // keys. Spans start and end at ASCII bytes, so decoding them (incl. U+FFFD for invalid UTF-8) equals decoding
     // the whole line; a pure-ASCII line decodes identically as latin1, which is cheaper.
-    const o = wasm.outputOffset(len);
+    const o = res[35]!;
     const n = res[33]!;
     return JSON.parse(res[34] ? memBuf.latin1Slice(o, o + n) : memBuf.utf8Slice(o, o + n));
   }
