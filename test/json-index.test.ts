@@ -270,6 +270,8 @@ describe('parseVaultEntry: hand-written adversarial cases', () => {
     '{"type":"\\uD800","time":"\\udc00x","error":"\\uDBFF\\uDFFF"}',
     '{"\\ud800":1,"type":"\\ud800"}',
     '{"type":"\u2028\u2029"}',
+    '{"type":"x","data":"é😀","response":{"data":"ü","mount_type":"kv"}}',
+    '{"data":"é","type":"ascii only in the projection"}',
     '{"time":"x\\/y","error":"\\u0000"}',
     // __proto__ and friends
     '{"__proto__":{"polluted":true},"type":1}',

@@ -11,7 +11,7 @@
 // Return: 0 invalid, 1 valid top-level object, 2 valid non-object top-level value, 3 a tracked-level key
 // contains a backslash (caller must fall back to a full JSON.parse; validity NOT decided).
 // On status 1 it also writes the projection itself as one compact JSON text at outputOffset(len) (length at
-// resultsOffset()+132, 1 at +136 when the strings are ASCII, offset at +140), so the caller needs one JSON.parse.
+// resultsOffset()+132, 1 at +136 when that text is ASCII, offset at +140), so the caller needs one JSON.parse.
 // Memory layout (caller-managed): input at inputOffset(), a depth stack of len+1 bytes at stackOffset(len), the
 // output at outputOffset(len). Caller must make memory at least outputOffset(len) + len + 256 bytes.
 // No recursion: nesting depth is bounded only by memory.
@@ -23,8 +23,6 @@ const K_RESPONSE: i32 = 6;
 
 
 let gEsc: bool = false;
-/** OR of every string byte scanned (high bits tell whether the line has non-ASCII bytes). */
-let gHi: u64 = 0;
 
 // `"name":` texts for the projected output, indexed by slot id via KEYOFF.
 const KEYTXT: usize = memory.data<u8>([
@@ -86,24 +84,17 @@ export function outputOffset(len: i32): usize {
 
 /** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
 @inline function scanString(p: usize): usize {
-  let hi: u64 = 0;
   while (true) {
     let v = load<u64>(p);
     let m = specials(v);
     while (m == 0) {
-      hi |= v;
       p += 8;
       v = load<u64>(p);
       m = specials(v);
     }
-    // bytes of v after the first special may lie outside the string (even past e): conservative for the ASCII flag
-    hi |= v;
     p += <usize>(ctz(m) >> 3);
     const c = <u32>load<u8>(p);
-    if (c == 0x22) {
-      gHi |= hi;
-      return p + 1;
-    }
+    if (c == 0x22) return p + 1;
     if (c != 0x5c) return 0; // control character or the sentinel
     gEsc = true;
     const d = <u32>load<u8>(p + 1);
@@ -246,7 +237,12 @@ function emitProjection(base: usize, len: i32): void {
   }
   store<u8>(o++, 0x7d);
   store<i32>(RES + 132, <i32>(o - o0));
-  store<i32>(RES + 136, (gHi & 0x8080808080808080) == 0 ? 1 : 0);
+  // ASCII check of the output only (non-ASCII bytes in skipped subtrees do not force UTF-8 decoding)
+  let hi: u64 = 0;
+  let q = o0;
+  for (; q + 8 <= o; q += 8) hi |= load<u64>(q);
+  for (; q < o; q++) hi |= <u64>load<u8>(q);
+  store<i32>(RES + 136, (hi & 0x8080808080808080) == 0 ? 1 : 0);
   store<i32>(RES + 140, <i32>o0);
 }
 
@@ -255,7 +251,6 @@ export function index(len: i32): i32 {
   const e = base + <usize>len;
   const stack = stackOffset(len);
   for (let i = 0; i < NSLOT; i++) store<i32>(RES + <usize>i * 12, -1);
-  gHi = 0;
   store<u64>(e, 0); // sentinel (+7 zero bytes)
 
   let p = skipWs(base);
