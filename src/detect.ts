@@ -5,7 +5,9 @@
 import { looksLikeAkeyless } from './akeyless/detect.js';
 import { InputError } from './errors.js';
 import type { InputFile } from './ingest/inputs.js';
-import { openInput } from './ingest/open.js';
+import zlib from 'node:zlib';
+import { sniffCompression } from './ingest/inputs.js';
+import { openInput, peekStdin } from './ingest/open.js';
 import type { PlatformName } from './platform.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -18,7 +20,21 @@ export function classifyHead(text: string): PlatformName | null {
   return null;
 }
 
+/** stdin's head, decompressed when it is gzip (a partial gzip stream inflates with a sync flush). */
+async function stdinHeadText(): Promise<string> {
+  const raw = await peekStdin(HEAD_BYTES);
+  if (sniffCompression(raw.subarray(0, 4), '-') === 'gzip') {
+    try {
+      return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES).toString('utf8');
+    } catch {
+      return '';
+    }
+  }
+  return raw.toString('utf8');
+}
+
 async function headOf(file: InputFile): Promise<string> {
+  if (file.path === '-') return stdinHeadText();
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of openInput(file, null, () => {})) {
@@ -30,13 +46,12 @@ async function headOf(file: InputFile): Promise<string> {
 }
 
 /**
- * The platform of the inputs. stdin cannot be peeked without consuming it, so it is not sampled; a
- * run that reads only stdin defaults to Vault (pass --platform akeyless for Akeyless on stdin).
+ * The platform of the inputs, from the head of each (stdin's head is kept for the real read).
+ * Inputs with no recognisable entries (empty, or .zst on stdin) count as Vault.
  */
 export async function detectPlatform(files: readonly InputFile[]): Promise<PlatformName> {
   const found = new Map<PlatformName, string>();
   for (const f of files) {
-    if (f.path === '-') continue;
     let kind: PlatformName | null;
     try {
       kind = classifyHead(await headOf(f));

@@ -78,8 +78,27 @@ async function* unzstd(file: InputFile, src: AsyncIterable<Buffer>): AsyncGenera
   if (!ended) throw corrupt(file, 'zstd', new Error('unexpected end of file'));
 }
 
+// stdin can be read only once, so the platform detection's peek (peekStdin) keeps what it read
+// here and the real read (readStdin) replays it before continuing with the same iterator.
+let stdinIterator: AsyncIterator<Buffer> | null = null;
+const stdinHead: Buffer[] = [];
+const stdin = (): AsyncIterator<Buffer> => (stdinIterator ??= (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]());
+
+/** The first `bytes` (or fewer) raw bytes of stdin, without consuming them. */
+export async function peekStdin(bytes: number): Promise<Buffer> {
+  let n = stdinHead.reduce((s, b) => s + b.length, 0);
+  while (n < bytes) {
+    const r = await stdin().next();
+    if (r.done) break;
+    stdinHead.push(r.value);
+    n += r.value.length;
+  }
+  return Buffer.concat(stdinHead);
+}
+
 async function* readStdin(): AsyncGenerator<Buffer> {
-  for await (const chunk of process.stdin) yield chunk as Buffer;
+  while (stdinHead.length > 0) yield stdinHead.shift()!;
+  for (let r = await stdin().next(); !r.done; r = await stdin().next()) yield r.value;
 }
 
 async function* peekCompression(src: AsyncIterable<Buffer>, file: InputFile): AsyncGenerator<Buffer> {
