@@ -21,7 +21,7 @@ const RES: usize = memory.data(NSLOT * 12 + 20, 16);
 
 const K_RESPONSE: i32 = 6;
 
-
+/** Set by scanString when the string contains an escape (only consulted for member names). */
 let gEsc: bool = false;
 
 // `"name":` texts for the projected output, indexed by slot id via KEYOFF.
