@@ -62,15 +62,26 @@ console.log(`file ${file}, ${runs} runs (min), node ${process.version}`);
 for (const g of ['response', 'request', 'other']) {
   const o = groups[g]!;
   if (o.length === 0) continue;
+  // Lower bound for any approach that materialises the kept values with JSON.parse: parsing just the projected
+  // text (what is left once validation and skipping cost nothing).
+  const projected: string[] = [];
+  for (let i = 0; i < o.length; i += 2) projected.push(JSON.stringify(parseVaultEntry(buf, o[i]!, o[i + 1]!)));
+  const projOnly = (): number => {
+    const t0 = process.hrtime.bigint();
+    for (const t of projected) if ((JSON.parse(t) as Record<string, unknown>)['type'] !== undefined) sink++;
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
   let bestBase = Infinity;
   let bestIdx = Infinity;
+  let bestProj = Infinity;
   for (let r = 0; r < runs; r++) {
     bestBase = Math.min(bestBase, timeIt(baseline, o));
     bestIdx = Math.min(bestIdx, timeIt(indexed, o));
+    bestProj = Math.min(bestProj, projOnly());
   }
   const mb = bytes[g]! / 1e6;
   console.log(
-    `${g.padEnd(8)} ${String(o.length / 2).padStart(7)} lines ${mb.toFixed(1).padStart(6)} MB | JSON.parse ${(mb / bestBase).toFixed(0).padStart(5)} MB/s | parseVaultEntry ${(mb / bestIdx).toFixed(0).padStart(5)} MB/s | x${(bestBase / bestIdx).toFixed(2)}`,
+    `${g.padEnd(8)} ${String(o.length / 2).padStart(7)} lines ${mb.toFixed(1).padStart(6)} MB | JSON.parse ${(mb / bestBase).toFixed(0).padStart(5)} MB/s | parseVaultEntry ${(mb / bestIdx).toFixed(0).padStart(5)} MB/s | x${(bestBase / bestIdx).toFixed(2)} | ceiling (parse of projection only) x${(bestBase / bestProj).toFixed(2)}`,
   );
 }
 if (sink < 0) console.log(sink);
