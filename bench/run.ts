@@ -267,25 +267,7 @@ function extractClients(parse: Parse, m: Measurement): Extracted {
 }
 
 async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: number, idleWaitS: number): Promise<RunnerResult> {
-  const res: RunnerResult = {
-    id: def.id,
-    label: def.label,
-    group: def.group,
-    seconds: null,
-    all_seconds: [],
-    cpu_seconds: null,
-    other_load: null,
-    mb_per_s: null,
-    lines_per_s: null,
-    peak_rss_mb: null,
-    x_naive: null,
-    x_zcat: null,
-    clients: null,
-    correct: null,
-    breakdown_mismatch: null,
-    error: null,
-    skipped: null,
-  };
+  const res = emptyResult(def);
   let peakKB: number | null = null;
   const good: Measurement[] = [];
   for (let i = 0; i < runs; i++) {

@@ -15,26 +15,13 @@ function earliest<V extends { order: Order }>(map: Map<string, V>, key: string, 
   if (prev === undefined || compareOrder(v.order, prev.order) < 0) map.set(key, v);
 }
 
-export interface Merged {
-  usages: Usage[];
-  responseUsages: Usage[];
-  requestEntries: number;
-  requestStats: RequestStats;
-  responseStats: RequestStats;
+/** The partials merged: the same facts, with the keyed lists turned into lookups. */
+export type Merged = Omit<VaultPartial, 'tokens' | 'accessors' | 'mounts' | 'tokenMountAccessors' | 'accessorTokens' | 'kmip' | 'kmipResponses'> & {
   registry: Registry;
   accessorTokens: Map<string, string>;
   kmip: Map<string, Set<number>>;
-  kmipWithoutSerial: number;
   kmipResponses: Map<string, Set<number>>;
-  kmipResponsesWithoutSerial: number;
-  kmipRequestEntries: number;
-  creations: Creation[];
-  namespacesWithoutId: number;
-  otherEntries: number;
-  unhashedTokens: boolean;
-  firstInRange: Order | null;
-  lastInRange: Order | null;
-}
+};
 
 function addStats(into: RequestStats, s: RequestStats): void {
   into.countable += s.countable;
