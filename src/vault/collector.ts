@@ -16,7 +16,7 @@ import { exclusionOf, isLoginPath, policyListOf } from './countable.js';
 import { normaliseNamespace, type Namespace } from './namespace.js';
 import {
   emptyRequestStats, type Creation, type LineRef, type MountCandidate, type OrderedRegistration,
-  type RequestStats, type Usage, type UsageFacts, type VaultPartial,
+  type RequestStats, type Usage, type UsageFacts, type UsageMonth, type VaultPartial,
 } from './partial.js';
 import { isIssuingPath, isTokenCreatePath, registrationOf } from './registration.js';
 
@@ -42,20 +42,46 @@ export const REASON = {
 
 const ENTRY_KINDS = new Set(['request', 'response', 'kmip-request', 'kmip-response']);
 
+function sameFacts(a: UsageFacts, b: UsageFacts): boolean {
+  if (a.authToken !== b.authToken || a.reqToken !== b.reqToken || a.accessor !== b.accessor ||
+    a.entityId !== b.entityId || a.loggedId !== b.loggedId || a.nsId !== b.nsId || a.nsPath !== b.nsPath ||
+    a.displayName !== b.displayName || a.policies.length !== b.policies.length) return false;
+  for (let i = 0; i < a.policies.length; i++) if (a.policies[i] !== b.policies[i]) return false;
+  return true;
+}
+
+/**
+ * Usages by token: the token (or accessor) almost always decides every other fact, so a usage is
+ * found by one map lookup and a field-by-field comparison with the few usages of that token.
+ * Measured: a 9-field string key per request was 11% of a --jobs 1 run.
+ */
 class UsageTable {
-  readonly byKey = new Map<string, Usage>();
+  private readonly byToken = new Map<string, Usage[]>();
 
   add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, ref: LineRef | null): void {
     const f = facts;
-    const key = f.entityId + SEP + f.loggedId + SEP + f.policies.join('\u0001') + SEP + f.authToken + SEP +
-      f.reqToken + SEP + f.accessor + SEP + f.nsId + SEP + f.nsPath + SEP + f.displayName;
-    let u = this.byKey.get(key);
+    const token = f.authToken || f.reqToken || f.accessor;
+    let list = this.byToken.get(token);
+    if (list === undefined) this.byToken.set(token, (list = []));
+    let u: Usage | undefined;
+    for (let i = 0; i < list.length; i++) {
+      if (sameFacts(list[i]!.facts, f)) {
+        u = list[i];
+        break;
+      }
+    }
     if (u === undefined) {
       u = { facts, months: [], requests: 0, firstLines: [] };
-      this.byKey.set(key, u);
+      list.push(u);
     }
     u.requests++;
-    let m = u.months.find((x) => x.month === month);
+    let m: UsageMonth | undefined;
+    for (let i = 0; i < u.months.length; i++) {
+      if (u.months[i]!.month === month) {
+        m = u.months[i];
+        break;
+      }
+    }
     if (m === undefined) u.months.push({ month, order, tokenIssueTime });
     else if (compareOrder(order, m.order) < 0) {
       m.order = order;
@@ -66,7 +92,7 @@ class UsageTable {
   }
 
   values(): Usage[] {
-    return [...this.byKey.values()];
+    return [...this.byToken.values()].flat();
   }
 }
 

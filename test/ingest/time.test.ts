@@ -1,0 +1,48 @@
+// Event times (spec vault.md §3.5): nanosecond precision, offsets converted to UTC, and the cached
+// fast path (same day as the previous line) gives exactly what the full parse gives.
+import { describe, expect, it } from 'vitest';
+import { formatEventTime, parseEventTime } from '../../src/ingest/time.js';
+
+/** Independent reference: Date.parse on the millisecond part, the rest of the fraction as subNs. */
+function reference(text: string): { ms: number; subNs: number } | null {
+  const m = /^(.{19})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!m) return null;
+  const frac = (m[2] ?? '').padEnd(9, '0');
+  const ms = Date.parse(`${m[1]}.${frac.slice(0, 3)}${m[3]}`);
+  return Number.isNaN(ms) ? null : { ms, subNs: Number(frac.slice(3)) };
+}
+
+describe('V8 event time parsing', () => {
+  it('matches the reference for times of one day in any order (fast path) and across days', () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pad = (v: number, w = 2): string => String(v).padStart(w, '0');
+    for (let i = 0; i < 5000; i++) {
+      const day = i % 50 < 45 ? 6 : 1 + rnd(28); // mostly one day: exercises the cache
+      const fracDigits = rnd(10);
+      const frac = fracDigits === 0 ? '' : '.' + String(rnd(10 ** fracDigits)).padStart(fracDigits, '0');
+      const zone = rnd(10) === 0 ? '+08:00' : 'Z';
+      const t = `2024-05-${pad(day)}T${pad(rnd(24))}:${pad(rnd(60))}:${pad(rnd(60))}${frac}${zone}`;
+      expect(parseEventTime(t), t).toEqual(reference(t));
+    }
+  });
+
+  it('rejects malformed times whether or not the day is cached', () => {
+    const bad = ['2024-05-06T24:00:00Z', '2024-05-06T10:60:00Z', '2024-05-06T10:16:61Z', '2024-05-06T10:16:4xZ',
+      '2024-05-06T10:16:41.Z', '2024-05-06T10:16:41.1234567890Z', '2024-05-06T10:16:41', '2024-02-31T10:00:00Z',
+      '2024-05-06T1:16:41Z', 'not a time'];
+    for (const b of bad) {
+      parseEventTime('2024-05-06T00:00:00Z'); // warm the day cache
+      expect(parseEventTime(b), b).toBeNull();
+    }
+  });
+
+  it('keeps the original fraction and converts offsets to UTC when printing', () => {
+    expect(formatEventTime(parseEventTime('2024-05-06T10:16:40.5Z')!)).toBe('2024-05-06T10:16:40.5Z');
+    expect(formatEventTime(parseEventTime('2026-09-09T06:12:11.937092952Z')!)).toBe('2026-09-09T06:12:11.937092952Z');
+    expect(formatEventTime(parseEventTime('2026-09-09T13:54:37+08:00')!)).toBe('2026-09-09T05:54:37Z');
+  });
+});
