@@ -16,7 +16,3 @@ export interface Order {
 export function compareOrder(a: Order, b: Order): number {
   return a.ms - b.ms || a.subNs - b.subNs || a.file - b.file || a.offset - b.offset;
 }
-
-export function isEarlier(a: Order, b: Order): boolean {
-  return compareOrder(a, b) < 0;
-}

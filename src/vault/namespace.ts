@@ -6,8 +6,6 @@ export interface Namespace {
   path: string;
 }
 
-export const ROOT_NAMESPACE: Namespace = Object.freeze({ id: 'root', path: '' });
-
 export interface NormalisedNamespace extends Namespace {
   /** True when the entry had a path but no id (warning namespace-without-id). */
   withoutId: boolean;
@@ -24,8 +22,4 @@ export function normaliseNamespace(raw: unknown): NormalisedNamespace {
   if (path !== '' && !path.endsWith('/')) path += '/';
   if (id === '') return { id: path, path, withoutId: true };
   return { id, path, withoutId: false };
-}
-
-export function isRootNamespace(nsId: string): boolean {
-  return nsId === 'root';
 }
