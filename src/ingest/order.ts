@@ -16,3 +16,9 @@ export interface Order {
 export function compareOrder(a: Order, b: Order): number {
   return a.ms - b.ms || a.subNs - b.subNs || a.file - b.file || a.offset - b.offset;
 }
+
+/** Keeps, per key, the value earliest in processing order ("first" in every counting rule). */
+export function keepEarliestIn<V extends { order: Order }>(map: Map<string, V>, key: string, value: V): void {
+  const prev = map.get(key);
+  if (prev === undefined || compareOrder(value.order, prev.order) < 0) map.set(key, value);
+}

@@ -6,7 +6,7 @@
 
 import type { FileStats } from '../ingest/file-stats.js';
 import type { FileShape, RecordSink } from '../ingest/scan.js';
-import { compareOrder, type Order } from '../ingest/order.js';
+import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
 import { isInRange } from '../ledger/range.js';
@@ -16,8 +16,9 @@ import { exclusionOf, isLoginPath, policyListOf } from './countable.js';
 import { normaliseNamespace, type Namespace } from './namespace.js';
 import {
   emptyRequestStats, type Creation, type LineRef, type MountCandidate, type OrderedRegistration,
-  type RequestStats, type Usage, type UsageFacts, type UsageMonth, type VaultPartial,
+  type RequestStats, type UsageFacts, type VaultPartial,
 } from './partial.js';
+import { UsageTable } from './usage-table.js';
 import { isIssuingPath, isTokenCreatePath, registrationOf } from './registration.js';
 
 type Obj = Record<string, unknown>;
@@ -26,7 +27,6 @@ const obj = (v: unknown): Obj | null => (v !== null && typeof v === 'object' && 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 const HMAC_PREFIX = 'hmac-sha256:';
-const MAX_FIRST_LINES = 3;
 const SEP = '\u0000';
 
 /** Malformed-line reasons of spec §3.4. */
@@ -41,74 +41,6 @@ export const REASON = {
 } as const;
 
 const ENTRY_KINDS = new Set(['request', 'response', 'kmip-request', 'kmip-response']);
-
-function sameFacts(a: UsageFacts, b: UsageFacts): boolean {
-  if (a.authToken !== b.authToken || a.reqToken !== b.reqToken || a.accessor !== b.accessor ||
-    a.entityId !== b.entityId || a.loggedId !== b.loggedId || a.nsId !== b.nsId || a.nsPath !== b.nsPath ||
-    a.displayName !== b.displayName || a.policies.length !== b.policies.length) return false;
-  for (let i = 0; i < a.policies.length; i++) if (a.policies[i] !== b.policies[i]) return false;
-  return true;
-}
-
-/**
- * Usages by token: the token (or accessor) almost always decides every other fact, so a usage is
- * found by one map lookup and a field-by-field comparison with the few usages of that token.
- * Measured: a 9-field string key per request was 11% of a --jobs 1 run.
- */
-class UsageTable {
-  private readonly byToken = new Map<string, Usage[]>();
-
-  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, ref: LineRef | null): void {
-    const f = facts;
-    const token = f.authToken || f.reqToken || f.accessor;
-    let list = this.byToken.get(token);
-    if (list === undefined) this.byToken.set(token, (list = []));
-    let u: Usage | undefined;
-    for (let i = 0; i < list.length; i++) {
-      if (sameFacts(list[i]!.facts, f)) {
-        u = list[i];
-        break;
-      }
-    }
-    if (u === undefined) {
-      u = { facts, months: [], requests: 0, firstLines: [] };
-      list.push(u);
-    }
-    u.requests++;
-    let m: UsageMonth | undefined;
-    for (let i = 0; i < u.months.length; i++) {
-      if (u.months[i]!.month === month) {
-        m = u.months[i];
-        break;
-      }
-    }
-    if (m === undefined) u.months.push({ month, order, tokenIssueTime });
-    else if (compareOrder(order, m.order) < 0) {
-      m.order = order;
-      m.tokenIssueTime = tokenIssueTime;
-    }
-    // Line references serve only the client-id-mismatch warning: non-entity requests logging an id.
-    if (ref !== null && f.entityId === '' && f.loggedId !== '') keepEarliest(u.firstLines, ref);
-  }
-
-  values(): Usage[] {
-    return [...this.byToken.values()].flat();
-  }
-}
-
-function keepEarliest(list: LineRef[], ref: LineRef): void {
-  if (list.length < MAX_FIRST_LINES) {
-    list.push(ref);
-  } else if (compareOrder(ref.order, list[MAX_FIRST_LINES - 1]!.order) < 0) {
-    list[MAX_FIRST_LINES - 1] = ref;
-  } else return;
-  list.sort((a, b) => compareOrder(a.order, b.order));
-}
-
-function keepEarlier<V extends { order: Order }>(map: Map<string, V>, key: string, value: V): void {
-  const prev = map.get(key);
-  if (prev === undefined || compareOrder(value.order, prev.order) < 0) map.set(key, value);
-}
 
 export class VaultCollector implements Collector<VaultPartial> {
   private readonly calendar: MonthCalendar;
@@ -244,7 +176,7 @@ export class VaultCollector implements Collector<VaultPartial> {
     const accessor = str(auth?.accessor) || str(request?.client_token_accessor);
     // vault-1.8 keys tokens by HMAC and maps an accessor to its token where any entry shows both.
     if (this.options.profile === 'vault-1.8' && accessor !== '' && (authToken !== '' || reqToken !== '')) {
-      keepEarlier(this.accessorTokens, accessor, { order, token: authToken || reqToken });
+      keepEarliestIn(this.accessorTokens, accessor, { order, token: authToken || reqToken });
     }
     if (!inRange) {
       stats.out_of_range++;
@@ -292,7 +224,7 @@ export class VaultCollector implements Collector<VaultPartial> {
     this.checkHashed(token);
     this.checkHashed(accessor);
     if (this.options.profile === 'vault-1.8' && token !== '' && accessor !== '') {
-      keepEarlier(this.accessorTokens, accessor, { order, token });
+      keepEarliestIn(this.accessorTokens, accessor, { order, token });
     }
     const wrapToken = str(obj(response?.wrap_info)?.token);
     this.checkHashed(wrapToken);
@@ -303,8 +235,8 @@ export class VaultCollector implements Collector<VaultPartial> {
     const reg = registrationOf(ns, path, str(request?.mount_point), str(request?.mount_accessor),
       str(response?.mount_accessor), str(request?.mount_type), str(response?.mount_type), rauth?.token_issue_time, time);
     const ordered: OrderedRegistration = { ...reg, order };
-    keepEarlier(this.tokens, token, ordered);
-    if (accessor !== '') keepEarlier(this.accessors, accessor, ordered);
+    keepEarliestIn(this.tokens, token, ordered);
+    if (accessor !== '') keepEarliestIn(this.accessors, accessor, ordered);
     if (reg.mountPath !== null) {
       const key = ns.id + SEP + reg.mountPath;
       let c = this.mounts.get(key);
@@ -347,7 +279,7 @@ export class VaultCollector implements Collector<VaultPartial> {
   }
 
   private addCreation(c: Creation): void {
-    keepEarlier(this.creations, c.key + SEP + c.month, c);
+    keepEarliestIn(this.creations, c.key + SEP + c.month, c);
   }
 
   /** §7.4: the first token/ns_token mount accessor seen in each namespace. */
@@ -356,7 +288,7 @@ export class VaultCollector implements Collector<VaultPartial> {
     if (response !== null) pairs.push([response.mount_type, response.mount_accessor]);
     for (const [type, acc] of pairs) {
       if ((type === 'token' || type === 'ns_token') && typeof acc === 'string' && acc !== '') {
-        keepEarlier(this.tokenMountAccessors, ns.id, { order, accessor: acc });
+        keepEarliestIn(this.tokenMountAccessors, ns.id, { order, accessor: acc });
         return;
       }
     }

@@ -3,17 +3,13 @@
 // add, sets unite. Because every rule here is order-independent, how the input was split across
 // workers never changes the result (tests: test/cli/parallel.test.ts, test/golden/vault-sim.test.ts).
 
-import { compareOrder, type Order } from '../ingest/order.js';
+import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { candidateLabel, type CandidateMount, type Registry } from './attribution.js';
 import { EXCLUSION_REASONS } from './countable.js';
 import type { Creation, OrderedRegistration, RequestStats, Usage, VaultPartial } from './partial.js';
 import { emptyRequestStats } from './partial.js';
 import { TOKEN_MOUNT_PATH } from './registration.js';
-
-function earliest<V extends { order: Order }>(map: Map<string, V>, key: string, v: V): void {
-  const prev = map.get(key);
-  if (prev === undefined || compareOrder(v.order, prev.order) < 0) map.set(key, v);
-}
+import { UsageTable } from './usage-table.js';
 
 /** The partials merged: the same facts, with the keyed lists turned into lookups. */
 export type Merged = Omit<VaultPartial, 'tokens' | 'accessors' | 'mounts' | 'tokenMountAccessors' | 'accessorTokens' | 'kmip' | 'kmipResponses'> & {
@@ -40,26 +36,9 @@ function mergeSets(into: Map<string, Set<number>>, entries: [string, number[]][]
 /** Usages from different collectors that share facts fold together (earliest month use wins). */
 function mergeUsages(lists: Usage[][]): Usage[] {
   if (lists.length === 1) return lists[0]!;
-  const byKey = new Map<string, Usage>();
-  for (const list of lists) {
-    for (const u of list) {
-      const f = u.facts;
-      const key = JSON.stringify([f.entityId, f.loggedId, f.policies, f.authToken, f.reqToken, f.accessor, f.nsId, f.nsPath, f.displayName]);
-      const prev = byKey.get(key);
-      if (prev === undefined) {
-        byKey.set(key, { ...u, months: u.months.map((m) => ({ ...m })), firstLines: [...u.firstLines] });
-        continue;
-      }
-      prev.requests += u.requests;
-      for (const m of u.months) {
-        const pm = prev.months.find((x) => x.month === m.month);
-        if (pm === undefined) prev.months.push({ ...m });
-        else if (compareOrder(m.order, pm.order) < 0) Object.assign(pm, m);
-      }
-      prev.firstLines = [...prev.firstLines, ...u.firstLines].sort((a, b) => compareOrder(a.order, b.order)).slice(0, 3);
-    }
-  }
-  return [...byKey.values()];
+  const table = new UsageTable();
+  for (const list of lists) for (const u of list) table.merge(u);
+  return table.values();
 }
 
 export function merge(partials: VaultPartial[]): Merged {
@@ -79,8 +58,8 @@ export function merge(partials: VaultPartial[]): Merged {
     m.requestEntries += p.requestEntries;
     addStats(m.requestStats, p.requestStats);
     addStats(m.responseStats, p.responseStats);
-    for (const [k, r] of p.tokens) earliest(tokens, k, r);
-    for (const [k, r] of p.accessors) earliest(accessors, k, r);
+    for (const [k, r] of p.tokens) keepEarliestIn(tokens, k, r);
+    for (const [k, r] of p.accessors) keepEarliestIn(accessors, k, r);
     for (const c of p.mounts) {
       const key = c.nsId + '\u0000' + c.mountPath;
       const prev = mounts.get(key);
@@ -97,14 +76,14 @@ export function merge(partials: VaultPartial[]): Merged {
         prev.typeOrder = c.typeOrder;
       }
     }
-    for (const [k, v] of p.tokenMountAccessors) earliest(tma, k, v);
-    for (const [k, v] of p.accessorTokens) earliest(at, k, v);
+    for (const [k, v] of p.tokenMountAccessors) keepEarliestIn(tma, k, v);
+    for (const [k, v] of p.accessorTokens) keepEarliestIn(at, k, v);
     mergeSets(m.kmip, p.kmip);
     mergeSets(m.kmipResponses, p.kmipResponses);
     m.kmipWithoutSerial += p.kmipWithoutSerial;
     m.kmipResponsesWithoutSerial += p.kmipResponsesWithoutSerial;
     m.kmipRequestEntries += p.kmipRequestEntries;
-    for (const c of p.creations) earliest(creations, c.key + '\u0000' + c.month, c);
+    for (const c of p.creations) keepEarliestIn(creations, c.key + '\u0000' + c.month, c);
     m.namespacesWithoutId += p.namespacesWithoutId;
     m.otherEntries += p.otherEntries;
     m.unhashedTokens ||= p.unhashedTokens;

@@ -1,0 +1,79 @@
+// Usages (partial.ts) folded by their facts: one record per distinct set of facts, with the earliest
+// use per month and the earliest few line references. Used per request by the collector and per
+// usage when finish merges collectors' partials, so both fold by the same identity.
+
+import { compareOrder, type Order } from '../ingest/order.js';
+import type { LineRef, Usage, UsageFacts, UsageMonth } from './partial.js';
+
+/** Line references kept per usage, for the client-id-mismatch warning. */
+const MAX_FIRST_LINES = 3;
+
+function sameFacts(a: UsageFacts, b: UsageFacts): boolean {
+  if (a.authToken !== b.authToken || a.reqToken !== b.reqToken || a.accessor !== b.accessor ||
+    a.entityId !== b.entityId || a.loggedId !== b.loggedId || a.nsId !== b.nsId || a.nsPath !== b.nsPath ||
+    a.displayName !== b.displayName || a.policies.length !== b.policies.length) return false;
+  for (let i = 0; i < a.policies.length; i++) if (a.policies[i] !== b.policies[i]) return false;
+  return true;
+}
+
+function keepEarliestLine(list: LineRef[], ref: LineRef): void {
+  if (list.length < MAX_FIRST_LINES) {
+    list.push(ref);
+  } else if (compareOrder(ref.order, list[MAX_FIRST_LINES - 1]!.order) < 0) {
+    list[MAX_FIRST_LINES - 1] = ref;
+  } else return;
+  list.sort((a, b) => compareOrder(a.order, b.order));
+}
+
+/**
+ * Usages by token: the token (or accessor) almost always decides every other fact, so a usage is
+ * found by one map lookup and a field-by-field comparison with the few usages of that token.
+ * Measured: a 9-field string key per request was 11% of a --jobs 1 run.
+ */
+export class UsageTable {
+  private readonly byToken = new Map<string, Usage[]>();
+
+  private usageOf(facts: UsageFacts): Usage {
+    const token = facts.authToken || facts.reqToken || facts.accessor;
+    let list = this.byToken.get(token);
+    if (list === undefined) this.byToken.set(token, (list = []));
+    for (let i = 0; i < list.length; i++) if (sameFacts(list[i]!.facts, facts)) return list[i]!;
+    const u: Usage = { facts, months: [], requests: 0, firstLines: [] };
+    list.push(u);
+    return u;
+  }
+
+  private static foldMonth(u: Usage, month: number, order: Order, tokenIssueTime: string): void {
+    for (let i = 0; i < u.months.length; i++) {
+      const m: UsageMonth = u.months[i]!;
+      if (m.month !== month) continue;
+      if (compareOrder(order, m.order) < 0) {
+        m.order = order;
+        m.tokenIssueTime = tokenIssueTime;
+      }
+      return;
+    }
+    u.months.push({ month, order, tokenIssueTime });
+  }
+
+  /** One countable request. */
+  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, ref: LineRef | null): void {
+    const u = this.usageOf(facts);
+    u.requests++;
+    UsageTable.foldMonth(u, month, order, tokenIssueTime);
+    // Line references serve only the client-id-mismatch warning: non-entity requests logging an id.
+    if (ref !== null && facts.entityId === '' && facts.loggedId !== '') keepEarliestLine(u.firstLines, ref);
+  }
+
+  /** A usage folded elsewhere (another collector's partial). */
+  merge(other: Usage): void {
+    const u = this.usageOf(other.facts);
+    u.requests += other.requests;
+    for (const m of other.months) UsageTable.foldMonth(u, m.month, m.order, m.tokenIssueTime);
+    for (const ref of other.firstLines) keepEarliestLine(u.firstLines, ref);
+  }
+
+  values(): Usage[] {
+    return [...this.byToken.values()].flat();
+  }
+}
