@@ -7,7 +7,7 @@ import { detectPlatform } from './detect.js';
 import { mergeRangeStats, type FileStatsData } from './ingest/file-stats.js';
 import { expandInputs, type InputFile } from './ingest/inputs.js';
 import { detectShape } from './ingest/scan.js';
-import { planTasks } from './parallel/plan.js';
+import { planTasks, type PlannedTask } from './parallel/plan.js';
 import { blockTasks } from './parallel/blocks.js';
 import { runTasks } from './parallel/pool.js';
 import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
@@ -78,8 +78,11 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range
   // become absolute by adding the lines of the ranges before it.
   const lineBase = new Map<number, number>();
+  // One pass to group tasks by file: an S3 tree can hold tens of thousands of files.
+  const tasksOf: PlannedTask[][] = files.map(() => []);
+  for (const t of tasks) tasksOf[t.file.index]!.push(t);
   const fileStats: FileStatsData[] = files.map((file) => {
-    const own = tasks.filter((t) => t.file.index === file.index);
+    const own = tasksOf[file.index]!;
     let base = 0;
     for (const t of own) {
       lineBase.set(t.seq, base);

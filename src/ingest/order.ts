@@ -18,7 +18,7 @@ export function compareOrder(a: Order, b: Order): number {
 }
 
 /** Keeps, per key, the value earliest in processing order ("first" in every counting rule). */
-export function keepEarliestIn<V extends { order: Order }>(map: Map<string, V>, key: string, value: V): void {
+export function keepEarliestIn<K, V extends { order: Order }>(map: Map<K, V>, key: K, value: V): void {
   const prev = map.get(key);
   if (prev === undefined || compareOrder(value.order, prev.order) < 0) map.set(key, value);
 }

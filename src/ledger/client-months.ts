@@ -3,7 +3,7 @@
 // decided. Per (client, month) the observation earliest in processing order wins, which is the
 // "first countable use of the month fixes that month's attribution" rule of both vendors.
 
-import { compareOrder, type Order } from '../ingest/order.js';
+import { keepEarliestIn, type Order } from '../ingest/order.js';
 
 export interface Observation<A> {
   order: Order;
@@ -27,8 +27,7 @@ export class ClientMonthLedger<A> {
       months = new Map();
       this.byClient.set(client, months);
     }
-    const prev = months.get(month);
-    if (prev === undefined || compareOrder(order, prev.order) < 0) months.set(month, { order, attr });
+    keepEarliestIn(months, month, { order, attr });
   }
 
   get clientCount(): number {
