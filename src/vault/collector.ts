@@ -6,6 +6,7 @@
 
 import type { FileStats } from '../ingest/file-stats.js';
 import type { FileShape, RecordSink } from '../ingest/scan.js';
+import { INVALID, JsonProjector, pruneToShape } from '../ingest/json-projection.js';
 import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
@@ -19,6 +20,7 @@ import {
   type RequestStats, type UsageFacts, type VaultPartial,
 } from './partial.js';
 import { UsageTable } from './usage-table.js';
+import { VAULT_ENTRY_SHAPE } from './entry-shape.js';
 import { isIssuingPath, isTokenCreatePath, registrationOf } from './registration.js';
 
 type Obj = Record<string, unknown>;
@@ -66,10 +68,12 @@ export class VaultCollector implements Collector<VaultPartial> {
   private firstInRange: Order | null = null;
   private lastInRange: Order | null = null;
   private readonly prefix: Buffer | null;
+  private readonly parse: (buf: Buffer, start: number, end: number) => unknown;
 
   constructor(private readonly options: RunOptions) {
     this.calendar = new MonthCalendar(options.billingDay);
     this.prefix = options.prefix === null ? null : Buffer.from(options.prefix, 'utf8');
+    this.parse = process.env.CLIENT_AUDITOR_FULL_PARSE === '1' ? parseFully : projectorParse();
   }
 
   sinkFor(task: PlannedTask, stats: FileStats, shape: FileShape): RecordSink {
@@ -94,12 +98,8 @@ export class VaultCollector implements Collector<VaultPartial> {
           from = buf.indexOf(0x7b, start);
           if (from < 0 || from >= end) return fail(lineNo, REASON.noJson, unterminated);
         }
-        let value: unknown;
-        try {
-          value = JSON.parse(buf.toString('utf8', from, end));
-        } catch {
-          return fail(lineNo, REASON.invalidJson, unterminated);
-        }
+        const value = this.parse(buf, from, end);
+        if (value === INVALID) return fail(lineNo, REASON.invalidJson, unterminated);
         const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
         if (reason !== null) fail(lineNo, reason, unterminated);
       },
@@ -332,6 +332,24 @@ export class VaultCollector implements Collector<VaultPartial> {
       firstInRange: this.firstInRange,
       lastInRange: this.lastInRange,
     };
+  }
+}
+
+/** Only the fields of VAULT_ENTRY_SHAPE, decoded from a validated line (the fast path). */
+function projectorParse(): (buf: Buffer, start: number, end: number) => unknown {
+  const projector = new JsonProjector(VAULT_ENTRY_SHAPE);
+  return (buf, start, end) => projector.project(buf, start, end);
+}
+
+/**
+ * CLIENT_AUDITOR_FULL_PARSE=1: JSON.parse every line whole, then prune it to the same shape. The
+ * reference the projection is checked against (tests, and users who suspect the fast path).
+ */
+function parseFully(buf: Buffer, start: number, end: number): unknown {
+  try {
+    return pruneToShape(JSON.parse(buf.toString('utf8', start, end)), VAULT_ENTRY_SHAPE);
+  } catch {
+    return INVALID;
   }
 }
 

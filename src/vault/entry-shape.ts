@@ -1,0 +1,40 @@
+// The parts of a Vault audit entry the collector reads (collector.ts, countable.ts, namespace.ts,
+// registration.ts). Lines are parsed through this shape (ingest/json-projection.ts), so a field read
+// anywhere in the collector must be listed here; test/vault/entry-shape.test.ts checks that a full
+// JSON.parse and the projection give the same counts on every fixture.
+
+import type { Shape } from '../ingest/json-projection.js';
+
+export const VAULT_ENTRY_SHAPE: Shape = {
+  time: true,
+  type: true,
+  error: true,
+  client_certificate_serial_number: true,
+  auth: {
+    client_token: true,
+    accessor: true,
+    entity_id: true,
+    display_name: true,
+    token_policies: true,
+    policies: true,
+    token_issue_time: true,
+    policy_results: { allowed: true },
+  },
+  request: {
+    namespace: { id: true, path: true },
+    path: true,
+    client_token: true,
+    client_token_accessor: true,
+    client_id: true,
+    mount_point: true,
+    mount_accessor: true,
+    mount_type: true,
+    client_certificate_serial_number: true,
+  },
+  response: {
+    auth: { client_token: true, accessor: true, entity_id: true, token_issue_time: true },
+    mount_accessor: true,
+    mount_type: true,
+    wrap_info: { token: true },
+  },
+};
