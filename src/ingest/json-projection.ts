@@ -13,7 +13,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
 /** Object keys to keep; `true` keeps the value whole, a nested shape keeps only its keys (when an object). */
 export interface Shape {
   readonly [key: string]: Shape | true;
@@ -106,7 +105,10 @@ export class JsonProjector {
   private readonly projected = (slot: number): boolean =>
     this.slots[slot * 4]! >= 0 && (this.slots[slot * 4 + 2]! & FLAG_PROJECTED) !== 0;
 
-  constructor(private readonly shape: Shape) {
+  private readonly maxWasmLine: number;
+
+  constructor(private readonly shape: Shape, options: { maxWasmLine?: number } = {}) {
+    this.maxWasmLine = options.maxWasmLine ?? WASM_MAX_LINE;
     const instance = new WebAssembly.Instance(wasmModule(), {
       env: { abort: (): never => { throw new Error('json-project.wasm aborted'); } },
     });
@@ -119,7 +121,7 @@ export class JsonProjector {
   /** The projection of buf[start, end), or INVALID where JSON.parse would throw. */
   project(buf: Buffer, start: number, end: number): unknown {
     const len = end - start;
-    if (len > WASM_MAX_LINE) return this.parseFully(buf, start, end);
+    if (len > this.maxWasmLine) return this.parseFully(buf, start, end);
     this.reserve(len);
     const wasm = this.wasm;
     this.memBuf.set(buf.subarray(start, end), wasm.inputOffset()); // (buf.copy has a slow JS prologue)
@@ -192,6 +194,8 @@ export class JsonProjector {
       const mine = keys.map((key) => {
         // Such a key only ever appears escaped in JSON text, which the wasm leaves to the JSON.parse path.
         if (/["\\\u0000-\u001f]/.test(key)) throw new Error(`shape key ${JSON.stringify(key)} needs escaping`);
+        // In the generated object literal this key would set the prototype instead of a property.
+        if (key === '__proto__') throw new Error('shape key __proto__ is not supported');
         const bytes = Buffer.from(key, 'utf8');
         const entry = { keyOff: keyBytes.length, keyLen: bytes.length, slot: -1, child: -1, lastDesc: -1 };
         keyBytes.push(...bytes);

@@ -6,7 +6,7 @@
 
 import type { FileStats } from '../ingest/file-stats.js';
 import type { FileShape, RecordSink } from '../ingest/scan.js';
-import { INVALID, JsonProjector, pruneToShape } from '../ingest/json-projection.js';
+import { INVALID, JsonProjector } from '../ingest/json-projection.js';
 import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
@@ -342,12 +342,13 @@ function projectorParse(): (buf: Buffer, start: number, end: number) => unknown 
 }
 
 /**
- * CLIENT_AUDITOR_FULL_PARSE=1: JSON.parse every line whole, then prune it to the same shape. The
- * reference the projection is checked against (tests, and users who suspect the fast path).
+ * CLIENT_AUDITOR_FULL_PARSE=1: JSON.parse every line whole, as before the projector. The reference
+ * the projection is checked against (test/vault/entry-shape.test.ts), and a way for users who suspect
+ * the fast path to check it: a field read here but missing from the shape would change the report.
  */
 function parseFully(buf: Buffer, start: number, end: number): unknown {
   try {
-    return pruneToShape(JSON.parse(buf.toString('utf8', start, end)), VAULT_ENTRY_SHAPE);
+    return JSON.parse(buf.toString('utf8', start, end));
   } catch {
     return INVALID;
   }

@@ -15,9 +15,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
+    env: opts.env === undefined ? process.env : { ...process.env, ...opts.env },
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     timeout: 300_000,

@@ -1,0 +1,214 @@
+// The WebAssembly projector must return exactly what a full JSON.parse would, pruned to the shape:
+// the same values at every shape path, and INVALID exactly when JSON.parse throws. Checked on every
+// fixture line, on generated adversarial lines and on seeded random mutations of real lines.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INVALID, JsonProjector, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
+import { VAULT_ENTRY_SHAPE } from '../../src/vault/entry-shape.js';
+import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+/** Keys the text lacks read as undefined in a projection; JSON.parse never yields undefined. */
+function dropUndefined(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = dropUndefined(x);
+  return out;
+}
+
+function reference(text: string, shape: Shape): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return INVALID;
+  }
+  return pruneToShape(parsed, shape);
+}
+
+/** Projects `bytes` placed inside a larger buffer (as lines are) and compares with the reference. */
+function check(projector: JsonProjector, shape: Shape, bytes: Buffer, label = ''): void {
+  const buf = Buffer.concat([Buffer.from('xx\n'), bytes, Buffer.from('\n{"type":"next"}')]);
+  const got = projector.project(buf, 3, 3 + bytes.length);
+  const want = reference(bytes.toString('utf8'), shape);
+  if (want === INVALID || got === INVALID) {
+    expect(got === INVALID, `${label} validity of ${JSON.stringify(bytes.toString('latin1').slice(0, 300))}`).toBe(want === INVALID);
+    return;
+  }
+  expect(dropUndefined(got), `${label} ${bytes.toString('latin1').slice(0, 300)}`).toStrictEqual(want);
+}
+
+const DEEP_SHAPE: Shape = {
+  a: { b: { c: { d: { e: { f: { g: true } } } } }, x: true },
+  s: true,
+  n: true,
+  arr: true,
+  o: { k: true, 'ü': true, '': true },
+  __proto__x: true,
+  constructor: true,
+};
+
+const vault = new JsonProjector(VAULT_ENTRY_SHAPE);
+const deep = new JsonProjector(DEEP_SHAPE);
+
+function fixtureLines(): { file: string; line: Buffer }[] {
+  const files = [
+    'fixtures/demo/vault-demo.log',
+    'fixtures/vault/audit.log',
+    'fixtures/real/vault-public-samples.jsonl',
+    'fixtures/real/activity-export.jsonl',
+    'fixtures/akeyless/events.jsonl',
+  ];
+  const out: { file: string; line: Buffer }[] = [];
+  for (const file of files) {
+    const buf = fs.readFileSync(path.join(REPO_ROOT, file));
+    let s = 0;
+    while (s < buf.length) {
+      let e = buf.indexOf(10, s);
+      if (e < 0) e = buf.length;
+      if (e > s) out.push({ file, line: buf.subarray(s, e) });
+      s = e + 1;
+    }
+  }
+  return out;
+}
+
+describe('json projection equals pruneToShape(JSON.parse) on every fixture line', () => {
+  const lines = fixtureLines();
+  it(`covers ${lines.length} lines`, () => {
+    expect(lines.length).toBeGreaterThan(1000);
+    for (const { file, line } of lines) check(vault, VAULT_ENTRY_SHAPE, line, file);
+  });
+  it('projects the fields the Vault collector reads', () => {
+    const line = Buffer.from(JSON.stringify({
+      time: '2025-01-01T00:00:00Z', type: 'request', extra: { type: 'nested decoy' },
+      auth: { client_token: 'hmac-sha256:aa', policies: ['default', 'x'], policy_results: { allowed: false, granting_policies: [] }, metadata: { a: 'b' } },
+      request: { path: 'secret/data/x', namespace: { id: 'root' }, data: { type: 'decoy', client_token: 'decoy' } },
+    }));
+    const v = vault.project(line, 0, line.length) as any;
+    expect(v.type).toBe('request');
+    expect(v.auth.policies).toEqual(['default', 'x']);
+    expect(v.auth.policy_results).toEqual({ allowed: false });
+    expect(v.auth.metadata).toBeUndefined();
+    expect(v.request.data).toBeUndefined();
+    expect(v.request.namespace).toEqual({ id: 'root' });
+    expect(v.extra).toBeUndefined();
+  });
+});
+
+const ADVERSARIAL: string[] = [
+  // keys of the shape inside skipped subtrees, at other depths, and in arrays
+  '{"request":{"data":{"path":"decoy","namespace":{"id":"x"}},"path":"real"},"type":"request","time":"t"}',
+  '{"response":{"data":{"auth":{"client_token":"decoy"}},"auth":{"client_token":"real"}}}',
+  '{"data":[{"type":"decoy"},{"time":"decoy"}],"type":"t"}',
+  '{"a":[{"b":{"c":1}}],"s":"x"}',
+  // escaped quotes, backslashes and unicode in values
+  '{"type":"a\\"b","time":"c\\\\d","error":"line1\\nline2\\ttab\\u0026amp\\/"}',
+  '{"s":"\\ud83d\\ude00 \\ud800 lone \\udfff","o":{"k":"\\u00fc"}}',
+  '{"s":"raw ü é 日本 😀","o":{"ü":"key with raw utf-8"}}',
+  '{"o":{"\\u00fc":"escaped key equals raw one"}}',
+  // escaped keys at shape levels: t\u0079pe is "type"
+  '{"t\\u0079pe":"request","time":"t"}',
+  '{"auth":{"client_\\u0074oken":"x"}}',
+  '{"request":{"data":{"\\u0070ath":"escaped key in a skipped subtree"},"path":"p"}}',
+  // odd key order, duplicates (last wins), type changes between duplicates
+  '{"time":"1","type":"a","time":"2","type":"b"}',
+  '{"auth":{"client_token":"first"},"auth":{"accessor":"second"}}',
+  '{"auth":{"client_token":"x"},"auth":"now a string"}',
+  '{"auth":"a string","auth":{"client_token":"then an object"}}',
+  '{"auth":[1,2],"request":null,"response":true}',
+  '{"a":{"b":{"c":{"d":{"e":{"f":{"g":[1,{"h":2}]}}}}}},"a":{"x":5}}',
+  // whitespace everywhere JSON allows it
+  ' \t{ "type" :\t"request" ,\r"time" : "t" , "auth" : { "policies" : [ "a" , "b" ] } } \t ',
+  '{\r\n"type":"x"}',
+  // every number form and literal
+  '{"n":-0,"arr":[0,1,-1,1.5,-1.5e10,1E+2,1e-2,123456789012345678901234567890,true,false,null]}',
+  '{"n":1e400,"s":-1e-400}',
+  // empty containers, deep nesting
+  '{}', '{"a":{}}', '{"a":[]}', '{"o":{}}', '{"arr":[[],{},[[]]]}',
+  '{"d":' + '['.repeat(5000) + ']'.repeat(5000) + ',"s":"after deep array"}',
+  '{"d":' + '{"x":'.repeat(3000) + '1' + '}'.repeat(3000) + ',"s":"after deep object"}',
+  // prototype-looking keys
+  '{"__proto__":{"s":"x"},"constructor":"c","__proto__x":1}',
+  '{"o":{"__proto__":"p","k":"v"}}',
+  // non-object top-level values (the prefix path can hand these over)
+  '[1,2]', '"str"', '123', 'null', 'true',
+  // invalid JSON
+  '', ' ', '{', '}', '{"a":1,}', '{"a":1 "b":2}', '{"a" 1}', '{a:1}', "{'a':1}", '{"a":01}', '{"a":1.}',
+  '{"a":.5}', '{"a":-}', '{"a":1e}', '{"a":+1}', '{"a":tru}', '{"a":nul}', '{"a":falsey}', '{"a":"\\x"}',
+  '{"a":"\\u12G4"}', '{"a":"\\u12"}', '{"a":"tab\there"}', '{"a":"nl\u0001"}', '{"a":1}x', '{"a":1}{"b":2}',
+  '{"a":[1,2}', '{"a":{"b":1]}', '{"type":"request"', '{"type":"req', '{"type":"request","auth":{"client_token":"x"}',
+  '\ufeff{"a":1}', '{"a":1}\u00a0', '{"a":"\u2028"}', '{"a":NaN}', '{"a":Infinity}', '{"a":[,1]}', '{"a":[1,,2]}',
+  '{"a":1,"b"}', '{"":1}', '{"o":{"":2}}', '{"a":"\\"}', '{"a":"\\\\"}',
+]
+describe('json projection equals pruneToShape(JSON.parse) on adversarial lines', () => {
+  it('agrees on every case, for the Vault shape and a deep synthetic shape', () => {
+    for (const text of ADVERSARIAL) {
+      check(vault, VAULT_ENTRY_SHAPE, Buffer.from(text, 'utf8'), 'vault');
+      check(deep, DEEP_SHAPE, Buffer.from(text, 'utf8'), 'deep');
+    }
+  });
+  it('treats invalid UTF-8 like JSON.parse of the decoded text (U+FFFD), inside and outside strings', () => {
+    const cases = [
+      Buffer.concat([Buffer.from('{"s":"a'), Buffer.from([0xff, 0xc3]), Buffer.from('","type":"t"}')]),
+      Buffer.concat([Buffer.from('{"o":{"k":"'), Buffer.from([0xe2, 0x82]), Buffer.from('"}}')]),
+      Buffer.concat([Buffer.from('{"s":"x"'), Buffer.from([0xc3]), Buffer.from('}')]),
+      Buffer.concat([Buffer.from('{"'), Buffer.from([0xf0, 0x9f]), Buffer.from('":1,"s":"y"}')]),
+      Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+    ];
+    for (const c of cases) {
+      check(vault, VAULT_ENTRY_SHAPE, c, 'vault');
+      check(deep, DEEP_SHAPE, c, 'deep');
+    }
+  });
+  it('a line above the wasm limit takes the JSON.parse path with the same result', () => {
+    const small = new JsonProjector(DEEP_SHAPE, { maxWasmLine: 16 });
+    for (const text of ['{"s":"a string longer than sixteen bytes","n":1}', '{"s":"x"', '{"s":"x"}']) {
+      check(small, DEEP_SHAPE, Buffer.from(text), 'small limit');
+    }
+  });
+  it('grows its memory for long lines and stays correct afterwards', () => {
+    const big = JSON.stringify({ s: 'x'.repeat(3_000_000), a: { x: ['y'.repeat(100_000)] }, n: 7 });
+    check(deep, DEEP_SHAPE, Buffer.from(big), 'big');
+    check(deep, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]}'), 'after big');
+    check(deep, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]'), 'after big, invalid');
+  });
+  it('refuses shapes it cannot honour', () => {
+    expect(() => new JsonProjector({ 'a"b': true })).toThrow(/escaping/);
+    const tooDeep: Shape = { a: { b: { c: { d: { e: { f: { g: { h: { i: true } } } } } } } } };
+    expect(() => new JsonProjector(tooDeep)).toThrow(/deeper/);
+  });
+});
+
+describe('json projection equals pruneToShape(JSON.parse) on seeded mutations of real lines', () => {
+  // Mutations that break or bend JSON where it is subtle: structural bytes, quotes, escapes,
+  // digits, whitespace, non-ASCII bytes, and cut lines.
+  const ALPHABET = Buffer.from('{}[]:,"\\ \t\r0123456789-+.eEtrufalsn/u\u00fc', 'utf8');
+  const sources = fixtureLines().filter((l) => l.line.length < 4000).map((l) => l.line);
+  it('agrees on 20,000 mutants', () => {
+    const rnd = mulberry32(20261123);
+    const pick = (n: number): number => Math.floor(rnd() * n);
+    for (let i = 0; i < 20_000; i++) {
+      let b = Buffer.from(sources[pick(sources.length)]!);
+      const edits = 1 + pick(3);
+      for (let k = 0; k < edits; k++) {
+        const at = pick(b.length + 1);
+        switch (pick(6)) {
+          case 0: b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + pick(4)))]); break;
+          case 1: b = Buffer.concat([b.subarray(0, at), ALPHABET.subarray(pick(ALPHABET.length)).subarray(0, 1), b.subarray(at)]); break;
+          case 2: if (at < b.length) b[at] = ALPHABET[pick(ALPHABET.length)]!; break;
+          case 3: b = b.subarray(0, at); break;
+          case 4: { // duplicate a slice (repeated keys, doubled values)
+            const len = pick(40);
+            b = Buffer.concat([b.subarray(0, at), b.subarray(at, at + len), b.subarray(at)]);
+            break;
+          }
+          default: if (at < b.length) b[at] = 0x80 + pick(0x80);
+        }
+      }
+      check(vault, VAULT_ENTRY_SHAPE, b, `mutant ${i}`);
+    }
+  });
+});
