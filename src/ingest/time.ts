@@ -114,7 +114,17 @@ export function formatEventTime(t: EventTime): string {
   return base + '.' + String(nanos).padStart(9, '0').replace(/0+$/, '') + 'Z';
 }
 
-/** UTC RFC 3339 truncated to whole seconds. */
+let formatDay = NaN;
+let formatDayPrefix = '';
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+
+/** UTC RFC 3339 truncated to whole seconds. The date part is cached per day (called per token and usage). */
 export function formatSeconds(ms: number): string {
-  return new Date(ms - ((ms % 1000) + 1000) % 1000).toISOString().slice(0, 19) + 'Z';
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== formatDay) {
+    formatDay = day;
+    formatDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  }
+  const s = Math.floor((ms - day * 86_400_000) / 1000);
+  return formatDayPrefix + pad2(Math.floor(s / 3600)) + ':' + pad2(Math.floor(s / 60) % 60) + ':' + pad2(s % 60) + 'Z';
 }

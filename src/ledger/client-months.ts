@@ -3,7 +3,7 @@
 // decided. Per (client, month) the observation earliest in processing order wins, which is the
 // "first countable use of the month fixes that month's attribution" rule of both vendors.
 
-import { keepEarliestIn, type Order } from '../ingest/order.js';
+import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 
 export interface Observation<A> {
   order: Order;
@@ -28,6 +28,12 @@ export class ClientMonthLedger<A> {
       this.byClient.set(client, months);
     }
     keepEarliestIn(months, month, { order, attr });
+  }
+
+  /** Whether observe() would keep an observation at `order`; lets callers skip building a losing attribution. */
+  wouldKeep(client: string, month: number, order: Order): boolean {
+    const prev = this.byClient.get(client)?.get(month);
+    return prev === undefined || compareOrder(order, prev.order) < 0;
   }
 
   get clientCount(): number {

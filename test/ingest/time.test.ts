@@ -1,7 +1,8 @@
 // Event times (spec vault.md §3.5): nanosecond precision, offsets converted to UTC, and the cached
 // fast path (same day as the previous line) gives exactly what the full parse gives.
 import { describe, expect, it } from 'vitest';
-import { formatEventTime, parseEventTime } from '../../src/ingest/time.js';
+import { formatEventTime, formatSeconds, parseEventTime } from '../../src/ingest/time.js';
+import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 
 /** Independent reference: Date.parse on the millisecond part, the rest of the fraction as subNs. */
 function reference(text: string): { ms: number; subNs: number } | null {
@@ -44,5 +45,15 @@ describe('V8 event time parsing', () => {
     expect(formatEventTime(parseEventTime('2024-05-06T10:16:40.5Z')!)).toBe('2024-05-06T10:16:40.5Z');
     expect(formatEventTime(parseEventTime('2026-09-09T06:12:11.937092952Z')!)).toBe('2026-09-09T06:12:11.937092952Z');
     expect(formatEventTime(parseEventTime('2026-09-09T13:54:37+08:00')!)).toBe('2026-09-09T05:54:37Z');
+  });
+});
+
+describe('formatSeconds (day-cached) equals Date#toISOString truncated to seconds', () => {
+  it('agrees on 200,000 seeded instants, before 1970 and near day edges included', () => {
+    const ref = (ms: number): string => new Date(ms - ((ms % 1000) + 1000) % 1000).toISOString().slice(0, 19) + 'Z';
+    const rnd = mulberry32(99);
+    const cases = [0, -1, -999, -1000, 86_399_999, 86_400_000, -86_400_000, 253_402_300_799_000, -62_135_596_800_000];
+    for (let i = 0; i < 200_000; i++) cases.push(Math.floor((rnd() * 2 - 0.3) * 4e12) - (i % 3));
+    for (const ms of cases) expect(formatSeconds(ms), String(ms)).toBe(ref(ms));
   });
 });
