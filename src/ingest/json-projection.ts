@@ -259,6 +259,17 @@ function compileBuilder(shape: Shape, slotsOf: Map<Shape, number[]>): Builder {
   return new Function('v', 'p', `return ${literal(shape)};`) as Builder;
 }
 
+/**
+ * A copy of a projected string that no longer shares memory with its line. Projected strings are
+ * substrings of one decoded string per line, and V8 keeps that whole string alive for any substring
+ * of 13+ characters; a collector that keeps ~50k tokens and ids would pin ~1 KB per value (measured:
+ * 200k sliced strings holding 35 MB after 1.1 GB). Call it on values kept beyond the line (~90 ns).
+ */
+export function detach(s: string): string {
+  // Concatenation makes a cons string; slice() flattens it into a fresh copy first.
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** One validated JSON value buf[start, end) as JSON.parse would return it. */
 function decodeValue(buf: SliceBuffer, start: number, end: number, escaped: boolean): unknown {
   switch (buf[start]) {

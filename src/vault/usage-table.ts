@@ -2,6 +2,7 @@
 // use per month and the earliest few line references. Used per request by the collector and per
 // usage when finish merges collectors' partials, so both fold by the same identity.
 
+import { detach } from '../ingest/json-projection.js';
 import { compareOrder, type Order } from '../ingest/order.js';
 import type { LineRef, Usage, UsageFacts, UsageMonth } from './partial.js';
 
@@ -48,7 +49,12 @@ export class UsageTable {
     let list = this.byToken.get(token);
     if (list === undefined) this.byToken.set(token, (list = []));
     for (let i = 0; i < list.length; i++) if (sameFacts(list[i]!.facts, facts)) return list[i]!;
-    const u: Usage = { facts, months: [], requests: 0, firstLines: [] };
+    const kept: UsageFacts = {
+      entityId: detach(facts.entityId), loggedId: detach(facts.loggedId), policies: facts.policies.map(detach),
+      authToken: detach(facts.authToken), reqToken: detach(facts.reqToken), accessor: detach(facts.accessor),
+      nsId: detach(facts.nsId), nsPath: detach(facts.nsPath), displayName: detach(facts.displayName),
+    };
+    const u: Usage = { facts: kept, months: [], requests: 0, firstLines: [] };
     list.push(u);
     return u;
   }
@@ -59,11 +65,11 @@ export class UsageTable {
       if (m.month !== month) continue;
       if (compareOrder(order, m.order) < 0) {
         m.order = order;
-        m.tokenIssueTime = tokenIssueTime;
+        m.tokenIssueTime = detach(tokenIssueTime);
       }
       return;
     }
-    u.months.push({ month, order, tokenIssueTime });
+    u.months.push({ month, order, tokenIssueTime: detach(tokenIssueTime) });
   }
 
   /** One countable request. */
