@@ -4,8 +4,9 @@
 // metadata, policy details). A shape names the object paths a caller reads; the WebAssembly projector
 // (wasm/json-project.ts) validates the whole line with JSON.parse's grammar and records where the last
 // value of each path lies, and this module decodes only those values. The result is, by construction and
-// by test (test/ingest/json-projection.test.ts), deep-equal to pruneToShape(JSON.parse(text), shape), and a
-// line is rejected exactly when JSON.parse would throw. Knows nothing of vendors.
+// by test (test/ingest/json-projection.test.ts), deep-equal to pruneToShape(JSON.parse(text), shape) once
+// keys the text lacks (present here as undefined) are ignored, and a line is rejected exactly when
+// JSON.parse would throw. Knows nothing of vendors.
 //
 // Exact fallbacks to JSON.parse + pruneToShape: an escaped key at a shape level, a top-level value that
 // is not an object, and lines over WASM_MAX_LINE (so wasm memory, 2x the longest line, stays bounded).
@@ -13,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 /** Object keys to keep; `true` keeps the value whole, a nested shape keeps only its keys (when an object). */
 export interface Shape {
   readonly [key: string]: Shape | true;
