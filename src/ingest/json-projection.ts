@@ -108,6 +108,8 @@ export class JsonProjector {
     this.slots[slot * 4]! >= 0 && (this.slots[slot * 4 + 2]! & FLAG_PROJECTED) !== 0;
 
   private readonly maxWasmLine: number;
+  /** Longest line the wasm memory has been sized for. */
+  private reservedLen = -1;
 
   constructor(private readonly shape: Shape, options: { maxWasmLine?: number } = {}) {
     this.maxWasmLine = options.maxWasmLine ?? WASM_MAX_LINE;
@@ -168,11 +170,13 @@ export class JsonProjector {
     }
   }
 
+  /** Makes memory fit a line of `len` bytes; per line only a comparison once it fits (no wasm call). */
   private reserve(len: number): void {
+    if (len <= this.reservedLen) return;
     const need = this.wasm.tableOffset(len) + len + 64;
     const memory = this.wasm.memory;
-    if (need <= memory.buffer.byteLength) return;
-    memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    this.reservedLen = len;
     this.memBuf = Buffer.from(memory.buffer) as SliceBuffer;
     this.slots = new Int32Array(memory.buffer, this.wasm.resultsOffset(), this.wasm.maxSlots() * 4);
   }
