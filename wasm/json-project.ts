@@ -3,7 +3,7 @@
 // project(len) validates the JSON text at inputOffset()[0, len) exactly as V8's JSON.parse accepts it
 // (grammar only: invalid UTF-8 is fine, JSON.parse decodes it to U+FFFD) and records, for every path of a
 // shape (a tree of object keys written by JS at shapeOffset()), the byte span of the LAST value found at
-// that path. Nothing is decoded or copied: JS decodes the few spans it needs from its own buffer.
+// that path. After validation, fillTable gathers the kept values for JS (see below).
 //
 // Why WebAssembly: audit lines are token-dense (a quote every ~12 bytes); a JS byte loop validates at
 // ~430 MB/s per core and JSON.parse(toString) at ~200 MB/s, while this loop, 8 bytes per load inside
@@ -18,15 +18,15 @@
 // descendants follow its own slot, so a repeated key clears them as one range (JSON.parse: last wins).
 // Slot record (RESULTS, 16 bytes): i32 start (-1: absent), i32 end, i32 flags (1: string with an escape,
 // 2: an object whose members were projected through the child node, 4: in the string table, 8: the
-// table holds the value's JSON text rather than a string's content), i32 its offset in the table.
-// String table (at tableOffset(len), length returned by tableLength()): every kept ASCII value back to
-// back (a string without escapes as its content, anything else as its JSON text), so JS decodes them
-// all with one call.
+// table holds the value's JSON text rather than a string's content, 16: interned, the last field is
+// its intern id), i32 its offset in the table (or its intern id).
+// String table (at tableOffset(len), length in STATE[2]): every kept ASCII value that is not interned,
+// back to back (a string without escapes as its content, anything else as its JSON text), so JS decodes
+// them all with one call. Interned values (fillTable) are kept in the intern store across lines.
 //
-// Memory layout: shape + results in static data, input at inputOffset(), a one-byte-per-level container
-// stack at stackOffset(len), then the string table in the same place. The caller grows memory to
-// tableOffset(len) + len + 64. The byte at the end
-// of the input is set to a 0 sentinel, so scanners need no bounds checks: 0 is not whitespace, a digit,
+// Memory layout: shape + results in static data, the intern store, input at inputOffset(), a
+// one-byte-per-level container stack at stackOffset(len), then the string table in the same place. The
+// caller grows memory to tableOffset(len) + len + 64. The byte at the end of the input is set to a 0 sentinel, so scanners need no bounds checks: 0 is not whitespace, a digit,
 // a hex digit, a letter of a literal, or a legal string byte; 8-byte loads may read into the padding.
 
 const MAX_SLOTS: i32 = 64;
@@ -70,8 +70,51 @@ export function maxDepth(): i32 {
   return <i32>MAX_DEPTH;
 }
 
-export function inputOffset(): usize {
+// Intern store (see fillTable): an open-addressing table of INTERN_SLOTS entries of 16 bytes (u32 hash,
+// i32 id + 1 with 0 for empty, u32 arena offset, u32 length word with bit 31: JSON text, bit 30: not
+// ASCII), the same offset and length word per id for JS, and the arena of the values' bytes. It lies
+// between the static data and the input, so it never moves.
+const INTERN_SLOTS: u32 = 1 << 17;
+const MAX_IDS: i32 = 1 << 16;
+const ARENA_BYTES: usize = 4 << 20;
+/** Longer values are copied to the string table instead (a store meant for tokens and ids). */
+const MAX_INTERN_LEN: usize = 512;
+const LEN_JSON_TEXT: u32 = 0x80000000;
+const LEN_NOT_ASCII: u32 = 0x40000000;
+// Per slot, the entry (same layout) of the value it held on the previous line: request/response pairs
+// and repeated requests share most values, and this check stays in cache where a table probe misses.
+const LAST_ENTRY: usize = memory.data(MAX_SLOTS * 16, 16);
+
+// State JS reads from memory (no call per line): ids in use, resets so far, string table length.
+const STATE: usize = memory.data(16, 16);
+let gInternLo: u32 = 0; // slots 0..31 whose values are interned
+let gInternHi: u32 = 0; // slots 32..63
+let gIds: i32 = 0;
+let gArenaUsed: usize = 0;
+
+export function stateOffset(): usize {
+  return STATE;
+}
+
+export function setInternMask(lo: u32, hi: u32): void {
+  gInternLo = lo;
+  gInternHi = hi;
+}
+
+export function internTableOffset(): usize {
   return (__heap_base + 63) & ~(<usize>63);
+}
+
+export function internRefsOffset(): usize {
+  return internTableOffset() + <usize>INTERN_SLOTS * 16;
+}
+
+export function internArenaOffset(): usize {
+  return internRefsOffset() + <usize>MAX_IDS * 8;
+}
+
+export function inputOffset(): usize {
+  return internArenaOffset() + ARENA_BYTES + 64;
 }
 
 export function stackOffset(len: i32): usize {
@@ -83,14 +126,72 @@ export function tableOffset(len: i32): usize {
   return stackOffset(len);
 }
 
-let gTableLength: i32 = 0;
-
-export function tableLength(): i32 {
-  return gTableLength;
+@inline function isInterned(slot: i32): bool {
+  return ((slot < 32 ? gInternLo >> <u32>slot : gInternHi >> <u32>(slot - 32)) & 1) != 0;
 }
 
-/** Copies the ASCII values of the slots to the string table (see the header). */
+/** Empties the intern store; JS sees the reset count change and drops its decoded values. */
+function internReset(): void {
+  memory.fill(internTableOffset(), 0, <usize>INTERN_SLOTS * 16);
+  memory.fill(LAST_ENTRY, 0, <usize>MAX_SLOTS * 16);
+  gIds = 0;
+  gArenaUsed = 0;
+  store<i32>(STATE, load<i32>(STATE, 4) + 1, 4);
+}
+
+/** Whether entry `ea` holds bytes [from, from + n) with hash h and length word lw. */
+@inline function entryHolds(ea: usize, from: usize, n: usize, lw: u32, h: u32): bool {
+  if (load<u32>(ea) != h || load<u32>(ea, 12) != lw || load<i32>(ea, 4) == 0) return false;
+  const at = internArenaOffset() + <usize>load<u32>(ea, 8);
+  let q: usize = 0;
+  while (q + 8 <= n && load<u64>(at + q) == load<u64>(from + q)) q += 8;
+  if (q >= n) return true;
+  if (q + 8 <= n) return false;
+  const mask: u64 = (<u64>1 << (<u64>(n - q) << 3)) - 1;
+  return ((load<u64>(at + q) ^ load<u64>(from + q)) & mask) == 0;
+}
+
+/** The id of bytes [from, from + n) (length word lw, hash h) in slot `slot`, added when new. */
+function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
+  const last = LAST_ENTRY + <usize>slot * 16;
+  if (entryHolds(last, from, n, lw, h)) return load<i32>(last, 4) - 1;
+  const table = internTableOffset();
+  let i = h & (INTERN_SLOTS - 1);
+  let ea = table + <usize>i * 16;
+  while (load<i32>(ea, 4) != 0) {
+    if (entryHolds(ea, from, n, lw, h)) {
+      store<u64>(last, load<u64>(ea));
+      store<u64>(last, load<u64>(ea, 8), 8);
+      return load<i32>(ea, 4) - 1;
+    }
+    i = (i + 1) & (INTERN_SLOTS - 1);
+    ea = table + <usize>i * 16;
+  }
+  const id = gIds++;
+  store<u32>(ea, h);
+  store<i32>(ea, id + 1, 4);
+  store<u32>(ea, <u32>gArenaUsed, 8);
+  store<u32>(ea, lw, 12);
+  store<u64>(last, load<u64>(ea));
+  store<u64>(last, load<u64>(ea, 8), 8);
+  const ra = internRefsOffset() + <usize>id * 8;
+  store<u32>(ra, <u32>gArenaUsed);
+  store<u32>(ra, lw, 4);
+  const to = internArenaOffset() + gArenaUsed;
+  for (let q: usize = 0; q < n; q += 8) store<u64>(to + q, load<u64>(from + q)); // slack follows
+  gArenaUsed += (n + 7) & ~(<usize>7);
+  return id;
+}
+
+/**
+ * After validation: the value of each interned slot (see setInternMask) becomes an id in the intern
+ * store (flag 16, the id in the offset field), so a value repeated across lines (a token, an accessor,
+ * a path) is decoded by JS once, and then compares by identity. The other ASCII values are copied to
+ * the string table (see the header).
+ */
 function fillTable(base: usize, len: i32): void {
+  // Reset before the line rather than in the middle of it: every id a line reports stays valid.
+  if (gIds + gSlotCount > MAX_IDS || gArenaUsed + <usize>gSlotCount * (MAX_INTERN_LEN + 8) > ARENA_BYTES) internReset();
   const table = tableOffset(len);
   let o = table;
   for (let i = 0; i < gSlotCount; i++) {
@@ -106,6 +207,24 @@ function fillTable(base: usize, len: i32): void {
       n -= 2;
       kind = 4;
     }
+    if (n <= MAX_INTERN_LEN && isInterned(i)) {
+      // Hash and ASCII check a word at a time; the last word is masked to the value.
+      let h: u64 = <u64>kind;
+      let hi: u64 = 0;
+      for (let q: usize = 0; q < n; q += 8) {
+        let w = load<u64>(from + q);
+        if (q + 8 > n) w &= (<u64>1 << (<u64>(n - q) << 3)) - 1;
+        hi |= w;
+        h = (h ^ w) * 0x9e3779b97f4a7c15;
+        h ^= h >> 29;
+      }
+      let lw = <u32>n | (kind == 4 ? 0 : LEN_JSON_TEXT);
+      if ((hi & 0x8080808080808080) != 0) lw |= LEN_NOT_ASCII;
+      const id = intern(i, from, n, lw, <u32>(h >> 32) ^ <u32>n);
+      store<i32>(sa, flags | 16, 8);
+      store<i32>(sa, id, 12);
+      continue;
+    }
     // Copy and ASCII check a word at a time (a memory.copy per value costs a call into the engine);
     // the last word may over-read the input's padding and over-write the table's slack.
     let hi: u64 = 0;
@@ -119,7 +238,8 @@ function fillTable(base: usize, len: i32): void {
     store<i32>(sa, <i32>(o - table), 12);
     o += n;
   }
-  gTableLength = <i32>(o - table);
+  store<i32>(STATE, gIds);
+  store<i32>(STATE, <i32>(o - table), 8);
 }
 
 @inline function isWs(c: u32): bool {
@@ -151,14 +271,20 @@ function fillTable(base: usize, len: i32): void {
 }
 
 /** p points just after the opening quote. Returns the position after the closing quote, or 0 on error. */
+@inline function specials16(p: usize): i32 {
+  const v = v128.load(p);
+  return i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, i8x16.splat(0x22)), i8x16.eq(v, i8x16.splat(0x5c))),
+    i8x16.lt_u(v, i8x16.splat(0x20))));
+}
+
 @inline function scanString(p: usize): usize {
   while (true) {
-    let m = specials(load<u64>(p));
+    let m = specials16(p);
     while (m == 0) {
-      p += 8;
-      m = specials(load<u64>(p));
+      p += 16;
+      m = specials16(p);
     }
-    p += <usize>(ctz(m) >> 3);
+    p += <usize>ctz(m);
     const c = <u32>load<u8>(p);
     if (c == 0x22) return p + 1;
     if (c != 0x5c) return 0; // a control character or the sentinel

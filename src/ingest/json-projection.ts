@@ -52,7 +52,10 @@ interface ProjectorExports {
   inputOffset(): number;
   stackOffset(len: number): number;
   tableOffset(len: number): number;
-  tableLength(): number;
+  stateOffset(): number;
+  internRefsOffset(): number;
+  internArenaOffset(): number;
+  setInternMask(lo: number, hi: number): void;
   setSlotCount(n: number): void;
   project(len: number): number;
 }
@@ -82,27 +85,59 @@ const FLAG_ESCAPED = 1;
 const FLAG_PROJECTED = 2;
 const FLAG_IN_TABLE = 4;
 const FLAG_JSON_TEXT = 8;
+const FLAG_INTERNED = 16;
+/** Intern store length word (wasm/json-project.ts): the bytes are JSON text / not ASCII. */
+const LEN_JSON_TEXT = 0x80000000;
+const LEN_NOT_ASCII = 0x40000000;
+const LEN_BYTES = 0x3fffffff;
+/** Ids the wasm intern store holds at most (MAX_IDS there). */
+const MAX_INTERN_IDS = 1 << 16;
 
 type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
 /** Builds the projection object from the slot records; generated per shape (see compileBuilder). */
 type Builder = (value: (slot: number) => unknown, projected: (slot: number) => boolean) => Obj;
 
+/** Options of a JsonProjector. */
+export interface ProjectorOptions {
+  /** Lines longer than this take the JSON.parse path (default WASM_MAX_LINE). */
+  maxWasmLine?: number;
+  /**
+   * Paths (key lists) whose values differ on almost every line, such as a timestamp: decoded per
+   * line instead of interned, so they do not fill the intern store.
+   */
+  perLine?: readonly (readonly string[])[];
+}
+
 /**
  * Parses one JSON text per call into its projection on `shape`. One wasm instance per projector.
  * Keys of the shape that the text lacks read as undefined (own properties with that value), which no
  * reader can tell from absent ones; everything else is what pruneToShape(JSON.parse(text)) returns.
+ *
+ * Values repeat across lines (a token on every request it makes, an accessor, a mount), so the wasm
+ * interns every value of up to 512 bytes outside `perLine` paths: JS decodes a value once per store
+ * generation, and a repeated value is the same string. That saves the decoding and the garbage, makes
+ * equality checks of repeated values a pointer comparison and lets V8 reuse the string's cached hash
+ * in Map lookups. Interned arrays and objects are shared between lines, so they are frozen: a caller
+ * that mutates a projected value gets a TypeError instead of a silently changed later line.
  */
 export class JsonProjector {
   private readonly wasm: ProjectorExports;
   private memBuf: SliceBuffer;
   private slots: Int32Array;
+  /** wasm STATE: [ids in the intern store, store resets so far, string table length]. */
+  private state: Int32Array;
+  private internRefs: Uint32Array;
   private readonly builder: Builder;
   // The line being decoded: its buffer, where it starts, and its string table (one decode per line:
   // a decode call costs ~120 ns, a substring of the table ~15 ns).
   private buf: SliceBuffer = Buffer.alloc(0) as SliceBuffer;
   private base = 0;
   private table = '';
+  /** Decoded intern store values by id, and how many of the store's ids they cover. */
+  private interned: unknown[] = [];
+  private internedCount = 0;
+  private internResets = 0;
   private readonly value = (slot: number): unknown => this.decodeSlot(slot);
   private readonly projected = (slot: number): boolean =>
     this.slots[slot * 4]! >= 0 && (this.slots[slot * 4 + 2]! & FLAG_PROJECTED) !== 0;
@@ -111,15 +146,17 @@ export class JsonProjector {
   /** Longest line the wasm memory has been sized for. */
   private reservedLen = -1;
 
-  constructor(private readonly shape: Shape, options: { maxWasmLine?: number } = {}) {
+  constructor(private readonly shape: Shape, options: ProjectorOptions = {}) {
     this.maxWasmLine = options.maxWasmLine ?? WASM_MAX_LINE;
     const instance = new WebAssembly.Instance(wasmModule(), {
       env: { abort: (): never => { throw new Error('json-project.wasm aborted'); } },
     });
     this.wasm = instance.exports as unknown as ProjectorExports;
-    this.builder = compileBuilder(shape, this.writeShape(shape));
-    this.memBuf = Buffer.from(this.wasm.memory.buffer) as SliceBuffer;
-    this.slots = new Int32Array(this.wasm.memory.buffer, this.wasm.resultsOffset(), this.wasm.maxSlots() * 4);
+    const slotsOf = this.writeShape(shape);
+    this.builder = compileBuilder(shape, slotsOf);
+    this.setInternMask(shape, slotsOf, options.perLine ?? []);
+    this.reserve(0);
+    ({ memBuf: this.memBuf, slots: this.slots, state: this.state, internRefs: this.internRefs } = this.views());
   }
 
   /** The projection of buf[start, end), or INVALID where JSON.parse would throw. */
@@ -131,7 +168,10 @@ export class JsonProjector {
     this.memBuf.set(buf.subarray(start, end), wasm.inputOffset()); // (buf.copy has a slow JS prologue)
     switch (wasm.project(len)) {
       case 1: {
-        const tableLength = wasm.tableLength();
+        const state = this.state;
+        if (state[1] !== this.internResets) this.dropInterned(state[1]!);
+        if (state[0] !== this.internedCount) this.decodeInterned(state[0]!);
+        const tableLength = state[2]!;
         const tableAt = wasm.tableOffset(len);
         this.table = tableLength === 0 ? '' : this.memBuf.latin1Slice(tableAt, tableAt + tableLength);
         this.buf = buf as SliceBuffer;
@@ -143,11 +183,33 @@ export class JsonProjector {
     }
   }
 
+  /** The store was emptied (it is full): forget its values, the ids restart at 0. */
+  private dropInterned(resets: number): void {
+    this.internResets = resets;
+    this.interned = [];
+    this.internedCount = 0;
+  }
+
+  /** Decodes the values the store gained on this line (ids are handed out in order). */
+  private decodeInterned(count: number): void {
+    const refs = this.internRefs;
+    const arena = this.wasm.internArenaOffset();
+    for (let id = this.internedCount; id < count; id++) {
+      const at = arena + refs[id * 2]!;
+      const word = refs[id * 2 + 1]!;
+      const end = at + (word & LEN_BYTES);
+      const text = (word & LEN_NOT_ASCII) !== 0 ? this.memBuf.utf8Slice(at, end) : this.memBuf.latin1Slice(at, end);
+      this.interned[id] = (word & LEN_JSON_TEXT) !== 0 ? deepFreeze(JSON.parse(text)) : text;
+    }
+    this.internedCount = count;
+  }
+
   private decodeSlot(slot: number): unknown {
     const slots = this.slots;
     const s = slots[slot * 4]!;
     if (s < 0) return undefined;
     const flags = slots[slot * 4 + 2]!;
+    if ((flags & FLAG_INTERNED) !== 0) return this.interned[slots[slot * 4 + 3]!];
     const e = slots[slot * 4 + 1]!;
     if ((flags & FLAG_IN_TABLE) !== 0) {
       const at = slots[slot * 4 + 3]!;
@@ -177,8 +239,37 @@ export class JsonProjector {
     const memory = this.wasm.memory;
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
     this.reservedLen = len;
-    this.memBuf = Buffer.from(memory.buffer) as SliceBuffer;
-    this.slots = new Int32Array(memory.buffer, this.wasm.resultsOffset(), this.wasm.maxSlots() * 4);
+    ({ memBuf: this.memBuf, slots: this.slots, state: this.state, internRefs: this.internRefs } = this.views());
+  }
+
+  /** Views of the wasm memory (renewed when it grows: growing detaches the old buffer). */
+  private views(): { memBuf: SliceBuffer; slots: Int32Array; state: Int32Array; internRefs: Uint32Array } {
+    const buffer = this.wasm.memory.buffer;
+    return {
+      memBuf: Buffer.from(buffer) as SliceBuffer,
+      slots: new Int32Array(buffer, this.wasm.resultsOffset(), this.wasm.maxSlots() * 4),
+      state: new Int32Array(buffer, this.wasm.stateOffset(), 4),
+      internRefs: new Uint32Array(buffer, this.wasm.internRefsOffset(), MAX_INTERN_IDS * 2),
+    };
+  }
+
+  /** Interns every slot's value except those of `perLine` paths (see the class comment). */
+  private setInternMask(shape: Shape, slotsOf: Map<Shape, number[]>, perLine: readonly (readonly string[])[]): void {
+    let lo = 0xffffffff;
+    let hi = 0xffffffff;
+    for (const path of perLine) {
+      let node: Shape | true = shape;
+      let slot = -1;
+      for (const key of path) {
+        const i = node === true ? -1 : Object.keys(node).indexOf(key);
+        if (node === true || i < 0) throw new Error(`perLine path ${JSON.stringify(path)} is not in the shape`);
+        slot = slotsOf.get(node)![i]!;
+        node = node[key]!;
+      }
+      if (slot < 32) lo &= ~(1 << slot);
+      else hi &= ~(1 << (slot - 32));
+    }
+    this.wasm.setInternMask(lo >>> 0, hi >>> 0);
   }
 
   /** Lays the shape out as the wasm table (see wasm/json-project.ts); returns each shape key's slot. */
@@ -265,15 +356,13 @@ function compileBuilder(shape: Shape, slotsOf: Map<Shape, number[]>): Builder {
   return new Function('v', 'p', `return ${literal(shape)};`) as Builder;
 }
 
-/**
- * A copy of a projected string that no longer shares memory with its line. Projected strings are
- * substrings of one decoded string per line, and V8 keeps that whole string alive for any substring
- * of 13+ characters; a collector that keeps ~50k tokens and ids would pin ~1 KB per value (measured:
- * 200k sliced strings holding 35 MB after 1.1 GB). Call it on values kept beyond the line (~90 ns).
- */
-export function detach(s: string): string {
-  // Concatenation makes a cons string; slice() flattens it into a fresh copy first.
-  return s.length < 13 ? s : (' ' + s).slice(1);
+/** Interned values are shared by every line that holds them. */
+function deepFreeze(v: unknown): unknown {
+  if (v !== null && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 /** One validated JSON value buf[start, end) as JSON.parse would return it. */

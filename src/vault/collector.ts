@@ -6,7 +6,7 @@
 
 import type { FileStats } from '../ingest/file-stats.js';
 import type { FileShape, RecordSink } from '../ingest/scan.js';
-import { detach, INVALID, JsonProjector } from '../ingest/json-projection.js';
+import { INVALID, JsonProjector } from '../ingest/json-projection.js';
 import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
@@ -234,14 +234,9 @@ export class VaultCollector implements Collector<VaultPartial> {
     }
     const reg = registrationOf(ns, path, str(request?.mount_point), str(request?.mount_accessor),
       str(response?.mount_accessor), str(request?.mount_type), str(response?.mount_type), rauth?.token_issue_time, time);
-    // Kept for the whole run: copies that do not pin the line (see detach).
-    const ordered: OrderedRegistration = {
-      nsId: detach(reg.nsId), nsPath: detach(reg.nsPath), mountPath: reg.mountPath === null ? null : detach(reg.mountPath),
-      mountAccessor: detach(reg.mountAccessor), mountType: detach(reg.mountType), tokenStore: reg.tokenStore,
-      issueTime: detach(reg.issueTime), order,
-    };
-    keepEarliestIn(this.tokens, detach(token), ordered);
-    if (accessor !== '') keepEarliestIn(this.accessors, detach(accessor), ordered);
+    const ordered: OrderedRegistration = { ...reg, order };
+    keepEarliestIn(this.tokens, token, ordered);
+    if (accessor !== '') keepEarliestIn(this.accessors, accessor, ordered);
     if (reg.mountPath !== null) {
       const key = ns.id + SEP + reg.mountPath;
       let c = this.mounts.get(key);
@@ -342,7 +337,8 @@ export class VaultCollector implements Collector<VaultPartial> {
 
 /** Only the fields of VAULT_ENTRY_SHAPE, decoded from a validated line (the fast path). */
 function projectorParse(): (buf: Buffer, start: number, end: number) => unknown {
-  const projector = new JsonProjector(VAULT_ENTRY_SHAPE);
+  // `time` differs on every line: interning it would only fill the projector's store.
+  const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: [['time']] });
   return (buf, start, end) => projector.project(buf, start, end);
 }
 

@@ -14,13 +14,21 @@ export function isLoginPath(path: string): boolean {
 }
 
 /** The token's policy list: token_policies when non-empty, else policies, else [] (§5.2). */
-export function policyListOf(auth: Record<string, unknown> | null): string[] {
-  if (auth === null) return [];
+export function policyListOf(auth: Record<string, unknown> | null): readonly string[] {
+  if (auth === null) return NO_POLICIES;
   const tp = auth.token_policies;
-  if (Array.isArray(tp) && tp.length > 0) return tp.filter((p): p is string => typeof p === 'string');
+  if (Array.isArray(tp) && tp.length > 0) return onlyStrings(tp);
   const p = auth.policies;
-  if (Array.isArray(p)) return p.filter((x): x is string => typeof x === 'string');
-  return [];
+  if (Array.isArray(p)) return onlyStrings(p);
+  return NO_POLICIES;
+}
+
+const NO_POLICIES: readonly string[] = Object.freeze([]);
+
+/** The list itself when it holds only strings (the usual case: an interned list stays shared). */
+function onlyStrings(list: unknown[]): readonly string[] {
+  for (const p of list) if (typeof p !== 'string') return list.filter((x): x is string => typeof x === 'string');
+  return list as string[];
 }
 
 const isOnly = (policies: readonly string[], name: string): boolean => policies.length === 1 && policies[0] === name;

@@ -12,7 +12,7 @@ export interface UsageFacts {
   entityId: string;
   /** request.client_id as logged ('' when absent). */
   loggedId: string;
-  policies: string[];
+  policies: readonly string[];
   authToken: string;
   reqToken: string;
   /** auth.accessor, else request.client_token_accessor. */

@@ -2,24 +2,18 @@
 // use per month and the earliest few line references. Used per request by the collector and per
 // usage when finish merges collectors' partials, so both fold by the same identity.
 
-import { detach } from '../ingest/json-projection.js';
 import { compareOrder, type Order } from '../ingest/order.js';
 import type { LineRef, Usage, UsageFacts, UsageMonth } from './partial.js';
 
 /** Line references kept per usage, for the client-id-mismatch warning. */
 const MAX_FIRST_LINES = 3;
 
-/** A 31-bit key from the last 12 characters and the length of a token (see UsageTable). */
-function tailKey(token: string): number {
-  let h = token.length;
-  for (let i = Math.max(0, token.length - 12); i < token.length; i++) h = Math.imul(h, 31) + token.charCodeAt(i);
-  return h & 0x7fffffff;
-}
-
 function sameFacts(a: UsageFacts, b: UsageFacts): boolean {
   if (a.authToken !== b.authToken || a.reqToken !== b.reqToken || a.accessor !== b.accessor ||
     a.entityId !== b.entityId || a.loggedId !== b.loggedId || a.nsId !== b.nsId || a.nsPath !== b.nsPath ||
-    a.displayName !== b.displayName || a.policies.length !== b.policies.length) return false;
+    a.displayName !== b.displayName) return false;
+  if (a.policies === b.policies) return true;
+  if (a.policies.length !== b.policies.length) return false;
   for (let i = 0; i < a.policies.length; i++) if (a.policies[i] !== b.policies[i]) return false;
   return true;
 }
@@ -36,25 +30,19 @@ function keepEarliestLine(list: LineRef[], ref: LineRef): void {
 /**
  * Usages by token: the token (or accessor) almost always decides every other fact, so a usage is
  * found by one map lookup and a field-by-field comparison with the few usages of that token.
- * Measured: a 9-field string key per request was 11% of a --jobs 1 run.
- * The map is keyed by a number made from the token's last characters: V8 hashes a fresh string
- * through the runtime, char by char, and a 77-char HMAC token made each lookup ~400 ns. HMAC tails
- * are random, and a shared key only lengthens the list that sameFacts already compares in full.
+ * Measured: a 9-field string key per request was 11% of a --jobs 1 run. The projector interns
+ * values (ingest/json-projection.ts), so a repeated token is the same string, whose hash V8 has
+ * cached and whose comparisons are pointer checks; a fresh 77-char string costs ~400 ns to hash.
  */
 export class UsageTable {
-  private readonly byToken = new Map<number, Usage[]>();
+  private readonly byToken = new Map<string, Usage[]>();
 
   private usageOf(facts: UsageFacts): Usage {
-    const token = tailKey(facts.authToken || facts.reqToken || facts.accessor);
+    const token = facts.authToken || facts.reqToken || facts.accessor;
     let list = this.byToken.get(token);
     if (list === undefined) this.byToken.set(token, (list = []));
     for (let i = 0; i < list.length; i++) if (sameFacts(list[i]!.facts, facts)) return list[i]!;
-    const kept: UsageFacts = {
-      entityId: detach(facts.entityId), loggedId: detach(facts.loggedId), policies: facts.policies.map(detach),
-      authToken: detach(facts.authToken), reqToken: detach(facts.reqToken), accessor: detach(facts.accessor),
-      nsId: detach(facts.nsId), nsPath: detach(facts.nsPath), displayName: detach(facts.displayName),
-    };
-    const u: Usage = { facts: kept, months: [], requests: 0, firstLines: [] };
+    const u: Usage = { facts, months: [], requests: 0, firstLines: [] };
     list.push(u);
     return u;
   }
@@ -65,11 +53,11 @@ export class UsageTable {
       if (m.month !== month) continue;
       if (compareOrder(order, m.order) < 0) {
         m.order = order;
-        m.tokenIssueTime = detach(tokenIssueTime);
+        m.tokenIssueTime = tokenIssueTime;
       }
       return;
     }
-    u.months.push({ month, order, tokenIssueTime: detach(tokenIssueTime) });
+    u.months.push({ month, order, tokenIssueTime });
   }
 
   /** One countable request. */

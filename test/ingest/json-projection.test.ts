@@ -212,3 +212,55 @@ describe('json projection equals pruneToShape(JSON.parse) on seeded mutations of
     }
   });
 });
+
+describe('json projection interns repeated values across lines', () => {
+  const project = (p: JsonProjector, text: string): Record<string, unknown> => {
+    const v = p.project(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text));
+    expect(v).not.toBe(INVALID);
+    return v as Record<string, unknown>;
+  };
+  it('returns the same string for a value repeated on later lines, and frozen shared arrays', () => {
+    const p = new JsonProjector(DEEP_SHAPE);
+    const a = project(p, '{"s":"hmac-sha256:0123456789abcdef0123456789","arr":["x","y"]}');
+    project(p, '{"s":"something else"}');
+    const b = project(p, '{"n":1,"s":"hmac-sha256:0123456789abcdef0123456789","arr":["x","y"]}');
+    expect(b.s).toBe(a.s);
+    expect(b.arr).toBe(a.arr);
+    expect(Object.isFrozen(b.arr)).toBe(true);
+    expect(() => (b.arr as string[]).push('z')).toThrow(TypeError);
+  });
+  it('keeps values of equal bytes but different JSON apart (string "true" vs true, "1" vs 1, escapes)', () => {
+    const p = new JsonProjector(DEEP_SHAPE);
+    const lines = ['{"s":"true"}', '{"s":true}', '{"s":"1"}', '{"s":1}', '{"s":"a\\u0062"}', '{"s":"ab"}',
+      '{"s":"null"}', '{"s":null}', '{"s":"[1]"}', '{"s":[1]}', '{"s":"ü"}', '{"s":"\\u00fc"}', '{"s":"true"}', '{"s":true}'];
+    for (let round = 0; round < 2; round++) {
+      for (const text of lines) check(p, DEEP_SHAPE, Buffer.from(text, 'utf8'), `round ${round}`);
+    }
+  });
+  it('stays exact when its store fills and is emptied (200,000 distinct values, then repeats)', () => {
+    const p = new JsonProjector(DEEP_SHAPE);
+    const rnd = mulberry32(7);
+    for (let i = 0; i < 200_000; i++) {
+      const id = i < 150_000 ? i : Math.floor(rnd() * 150_000);
+      const text = `{"s":"token-${id}-${'x'.repeat(id % 40)}","o":{"k":"k${id % 1000}"},"n":${id % 7}}`;
+      const got = project(p, text);
+      const want = JSON.parse(text) as { s: string; o: { k: string }; n: number };
+      if (got.s !== want.s || (got.o as { k: string }).k !== want.o.k || got.n !== want.n) {
+        expect(dropUndefined(got), `line ${i}`).toStrictEqual(want);
+      }
+    }
+  });
+  it('decodes values longer than the intern limit and non-ASCII values on every line', () => {
+    const p = new JsonProjector(DEEP_SHAPE);
+    for (const text of [`{"s":"${'L'.repeat(600)}"}`, `{"s":"${'L'.repeat(600)}"}`, '{"s":"naïve ✓"}', '{"s":"naïve ✓"}',
+      `{"arr":[${'1,'.repeat(400)}2]}`, `{"arr":[${'1,'.repeat(400)}2]}`]) {
+      check(p, DEEP_SHAPE, Buffer.from(text, 'utf8'), 'long or non-ASCII');
+    }
+  });
+  it('decodes perLine paths per line and refuses paths outside the shape', () => {
+    const p = new JsonProjector(DEEP_SHAPE, { perLine: [['s'], ['a', 'x']] });
+    for (let i = 0; i < 3; i++) check(p, DEEP_SHAPE, Buffer.from(`{"s":"t${i}","a":{"x":"same"}}`), 'perLine');
+    expect(() => new JsonProjector(DEEP_SHAPE, { perLine: [['nope']] })).toThrow(/not in the shape/);
+    expect(() => new JsonProjector(DEEP_SHAPE, { perLine: [['s', 'deeper']] })).toThrow(/not in the shape/);
+  });
+});
