@@ -72,7 +72,9 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
     p.onProgress?.(done, totalBytes, file);
   };
   const t0 = performance.now();
-  const { results, partials, tasks } = await runTasks(source, p.jobs, options, onRawBytes, inline);
+  // Plain files only: this thread would otherwise idle while workers parse (see runTasks).
+  const mainParses = files.every((f) => f.compression === 'none');
+  const { results, partials, tasks } = await runTasks(source, p.jobs, options, onRawBytes, inline, mainParses);
   const t1 = performance.now();
 
   // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range

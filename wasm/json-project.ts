@@ -82,7 +82,7 @@ const MAX_INTERN_LEN: usize = 512;
 const LEN_JSON_TEXT: u32 = 0x80000000;
 const LEN_NOT_ASCII: u32 = 0x40000000;
 // Per slot, the entry (same layout) of the value it held on the previous line: request/response pairs
-// and repeated requests share most values, and this check stays in cache where a table probe misses.
+// share most values, and comparing with it stays in cache and needs no hash, where a probe misses.
 const LAST_ENTRY: usize = memory.data(MAX_SLOTS * 16, 16);
 
 // State JS reads from memory (no call per line): ids in use, resets so far, string table length.
@@ -139,10 +139,8 @@ function internReset(): void {
   store<i32>(STATE, load<i32>(STATE, 4) + 1, 4);
 }
 
-/** Whether entry `ea` holds bytes [from, from + n) with hash h and length word lw. */
-@inline function entryHolds(ea: usize, from: usize, n: usize, lw: u32, h: u32): bool {
-  if (load<u32>(ea) != h || load<u32>(ea, 12) != lw || load<i32>(ea, 4) == 0) return false;
-  const at = internArenaOffset() + <usize>load<u32>(ea, 8);
+/** Whether the arena bytes at `at` equal [from, from + n) (word at a time, the last word masked). */
+@inline function sameBytes(at: usize, from: usize, n: usize): bool {
   let q: usize = 0;
   while (q + 8 <= n && load<u64>(at + q) == load<u64>(from + q)) q += 8;
   if (q >= n) return true;
@@ -151,10 +149,15 @@ function internReset(): void {
   return ((load<u64>(at + q) ^ load<u64>(from + q)) & mask) == 0;
 }
 
+/** Whether entry `ea` holds bytes [from, from + n) with hash h and length word lw. */
+@inline function entryHolds(ea: usize, from: usize, n: usize, lw: u32, h: u32): bool {
+  return load<u32>(ea) == h && load<u32>(ea, 12) == lw && load<i32>(ea, 4) != 0 &&
+    sameBytes(internArenaOffset() + <usize>load<u32>(ea, 8), from, n);
+}
+
 /** The id of bytes [from, from + n) (length word lw, hash h) in slot `slot`, added when new. */
 function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
   const last = LAST_ENTRY + <usize>slot * 16;
-  if (entryHolds(last, from, n, lw, h)) return load<i32>(last, 4) - 1;
   const table = internTableOffset();
   let i = h & (INTERN_SLOTS - 1);
   let ea = table + <usize>i * 16;
@@ -208,6 +211,15 @@ function fillTable(base: usize, len: i32): void {
       kind = 4;
     }
     if (n <= MAX_INTERN_LEN && isInterned(i)) {
+      // The slot's value on the previous line, when the bytes are the same: no hashing, no probe.
+      const last = LAST_ENTRY + <usize>i * 16;
+      const lastId = load<i32>(last, 4) - 1;
+      if (lastId >= 0 && (load<u32>(last, 12) & ~LEN_NOT_ASCII) == (<u32>n | (kind == 4 ? 0 : LEN_JSON_TEXT)) &&
+        sameBytes(internArenaOffset() + <usize>load<u32>(last, 8), from, n)) {
+        store<i32>(sa, flags | 16, 8);
+        store<i32>(sa, lastId, 12);
+        continue;
+      }
       // Hash and ASCII check a word at a time; the last word is masked to the value.
       let h: u64 = <u64>kind;
       let hi: u64 = 0;

@@ -234,7 +234,12 @@ export class VaultCollector implements Collector<VaultPartial> {
     }
     const reg = registrationOf(ns, path, str(request?.mount_point), str(request?.mount_accessor),
       str(response?.mount_accessor), str(request?.mount_type), str(response?.mount_type), rauth?.token_issue_time, time);
-    const ordered: OrderedRegistration = { ...reg, order };
+    // A literal, not a spread: `{ ...reg, order }` gave every registration its own hidden class
+    // (measured: 17k maps and descriptor arrays, ~5 MB, after 1.1 GB).
+    const ordered: OrderedRegistration = {
+      nsId: reg.nsId, nsPath: reg.nsPath, mountPath: reg.mountPath, mountAccessor: reg.mountAccessor,
+      mountType: reg.mountType, tokenStore: reg.tokenStore, issueTime: reg.issueTime, order,
+    };
     keepEarliestIn(this.tokens, token, ordered);
     if (accessor !== '') keepEarliestIn(this.accessors, accessor, ordered);
     if (reg.mountPath !== null) {
@@ -337,8 +342,9 @@ export class VaultCollector implements Collector<VaultPartial> {
 
 /** Only the fields of VAULT_ENTRY_SHAPE, decoded from a validated line (the fast path). */
 function projectorParse(): (buf: Buffer, start: number, end: number) => unknown {
-  // `time` differs on every line: interning it would only fill the projector's store.
-  const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: [['time']] });
+  // `time` differs on every line and request paths on about a third of requests (measured on the
+  // bench log): interning them would only churn the projector's store.
+  const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: [['time'], ['request', 'path']] });
   return (buf, start, end) => projector.project(buf, start, end);
 }
 
