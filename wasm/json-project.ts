@@ -20,13 +20,14 @@
 // 2: an object whose members were projected through the child node, 4: in the string table, 8: the
 // table holds the value's JSON text rather than a string's content, 16: interned, the last field is
 // its intern id), i32 its offset in the table (or its intern id).
-// String table (at tableOffset(len), length in STATE[2]): every kept ASCII value that is not interned,
+// String table (at tableOffset(), length in STATE[2]): every kept ASCII value that is not interned,
 // back to back (a string without escapes as its content, anything else as its JSON text), so JS decodes
-// them all with one call. Interned values (fillTable) are kept in the intern store across lines.
+// them all with one call. Interned values (fillTable) are kept in the intern store across lines. Values
+// over MAX_KEPT_LEN bytes are in neither: JS decodes them from its own copy of the line.
 //
-// Memory layout: shape + results in static data, the intern store, input at inputOffset(), a
-// one-byte-per-level container stack at stackOffset(len), then the string table in the same place. The
-// caller grows memory to tableOffset(len) + len + 64. The byte at the end of the input is set to a 0 sentinel, so scanners need no bounds checks: 0 is not whitespace, a digit,
+// Memory layout: shape, results and string table in static data, the intern store, input at
+// inputOffset(), a one-bit-per-level container stack at stackOffset(len). The caller grows memory to
+// memoryNeeded(len): about the line plus an eighth. The byte at the end of the input is set to a 0 sentinel, so scanners need no bounds checks: 0 is not whitespace, a digit,
 // a hex digit, a letter of a literal, or a legal string byte; 8-byte loads may read into the padding.
 
 const MAX_SLOTS: i32 = 64;
@@ -77,13 +78,17 @@ export function maxDepth(): i32 {
 const INTERN_SLOTS: u32 = 1 << 17;
 const MAX_IDS: i32 = 1 << 16;
 const ARENA_BYTES: usize = 4 << 20;
-/** Longer values are copied to the string table instead (a store meant for tokens and ids). */
-const MAX_INTERN_LEN: usize = 512;
+/** Longer values are neither interned nor copied to the table (the store is for tokens and ids). */
+const MAX_KEPT_LEN: usize = 512;
+const TABLE: usize = memory.data(MAX_SLOTS * (<i32>MAX_KEPT_LEN + 8) + 16, 16);
 const LEN_JSON_TEXT: u32 = 0x80000000;
 const LEN_NOT_ASCII: u32 = 0x40000000;
 // Per slot, the entry (same layout) of the value it held on the previous line: request/response pairs
 // share most values, and comparing with it stays in cache and needs no hash, where a probe misses.
 const LAST_ENTRY: usize = memory.data(MAX_SLOTS * 16, 16);
+// Entries (same layout) of values interned lately, by the low bits of their hash (see intern).
+const RECENT_SLOTS: u32 = 256;
+const RECENT: usize = memory.data(<i32>RECENT_SLOTS * 16, 16);
 
 // State JS reads from memory (no call per line): ids in use, resets so far, string table length.
 const STATE: usize = memory.data(16, 16);
@@ -121,9 +126,13 @@ export function stackOffset(len: i32): usize {
   return (inputOffset() + <usize>len + 16) & ~(<usize>15);
 }
 
-/** The table is written once validation is over, so it reuses the stack's space (one line less of memory). */
-export function tableOffset(len: i32): usize {
-  return stackOffset(len);
+/** Bytes of memory a line of `len` bytes needs: the stack holds a bit per level (depth <= len). */
+export function memoryNeeded(len: i32): usize {
+  return stackOffset(len) + (<usize>len >> 3) + 64;
+}
+
+export function tableOffset(): usize {
+  return TABLE;
 }
 
 @inline function isInterned(slot: i32): bool {
@@ -134,6 +143,7 @@ export function tableOffset(len: i32): usize {
 function internReset(): void {
   memory.fill(internTableOffset(), 0, <usize>INTERN_SLOTS * 16);
   memory.fill(LAST_ENTRY, 0, <usize>MAX_SLOTS * 16);
+  memory.fill(RECENT, 0, <usize>RECENT_SLOTS * 16);
   gIds = 0;
   gArenaUsed = 0;
   store<i32>(STATE, load<i32>(STATE, 4) + 1, 4);
@@ -158,6 +168,14 @@ function internReset(): void {
 /** The id of bytes [from, from + n) (length word lw, hash h) in slot `slot`, added when new. */
 function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
   const last = LAST_ENTRY + <usize>slot * 16;
+  // A value seen a moment ago (often in another slot of the same line: a token under auth and
+  // under request) is in RECENT, which stays in L1 cache; the big table costs a cache miss.
+  const recent = RECENT + <usize>(h & (RECENT_SLOTS - 1)) * 16;
+  if (entryHolds(recent, from, n, lw, h)) {
+    store<u64>(last, load<u64>(recent));
+    store<u64>(last, load<u64>(recent, 8), 8);
+    return load<i32>(recent, 4) - 1;
+  }
   const table = internTableOffset();
   let i = h & (INTERN_SLOTS - 1);
   let ea = table + <usize>i * 16;
@@ -165,6 +183,8 @@ function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
     if (entryHolds(ea, from, n, lw, h)) {
       store<u64>(last, load<u64>(ea));
       store<u64>(last, load<u64>(ea, 8), 8);
+      store<u64>(recent, load<u64>(ea));
+      store<u64>(recent, load<u64>(ea, 8), 8);
       return load<i32>(ea, 4) - 1;
     }
     i = (i + 1) & (INTERN_SLOTS - 1);
@@ -177,6 +197,8 @@ function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
   store<u32>(ea, lw, 12);
   store<u64>(last, load<u64>(ea));
   store<u64>(last, load<u64>(ea, 8), 8);
+  store<u64>(recent, load<u64>(ea));
+  store<u64>(recent, load<u64>(ea, 8), 8);
   const ra = internRefsOffset() + <usize>id * 8;
   store<u32>(ra, <u32>gArenaUsed);
   store<u32>(ra, lw, 4);
@@ -194,8 +216,8 @@ function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
  */
 function fillTable(base: usize, len: i32): void {
   // Reset before the line rather than in the middle of it: every id a line reports stays valid.
-  if (gIds + gSlotCount > MAX_IDS || gArenaUsed + <usize>gSlotCount * (MAX_INTERN_LEN + 8) > ARENA_BYTES) internReset();
-  const table = tableOffset(len);
+  if (gIds + gSlotCount > MAX_IDS || gArenaUsed + <usize>gSlotCount * (MAX_KEPT_LEN + 8) > ARENA_BYTES) internReset();
+  const table = TABLE;
   let o = table;
   for (let i = 0; i < gSlotCount; i++) {
     const sa = slotAddr(i);
@@ -210,7 +232,8 @@ function fillTable(base: usize, len: i32): void {
       n -= 2;
       kind = 4;
     }
-    if (n <= MAX_INTERN_LEN && isInterned(i)) {
+    if (n > MAX_KEPT_LEN) continue;
+    if (isInterned(i)) {
       // The slot's value on the previous line, when the bytes are the same: no hashing, no probe.
       const last = LAST_ENTRY + <usize>i * 16;
       const lastId = load<i32>(last, 4) - 1;
@@ -220,16 +243,21 @@ function fillTable(base: usize, len: i32): void {
         store<i32>(sa, lastId, 12);
         continue;
       }
-      // Hash and ASCII check a word at a time; the last word is masked to the value.
+      // Hash and ASCII check a word at a time; the last word is masked to the value. Rotate-xor per
+      // word (no multiply chain) and one final mix: collisions only lengthen a probe, bytes decide.
       let h: u64 = <u64>kind;
       let hi: u64 = 0;
       for (let q: usize = 0; q < n; q += 8) {
         let w = load<u64>(from + q);
         if (q + 8 > n) w &= (<u64>1 << (<u64>(n - q) << 3)) - 1;
         hi |= w;
-        h = (h ^ w) * 0x9e3779b97f4a7c15;
-        h ^= h >> 29;
+        h = rotl<u64>(h, 19) ^ w;
       }
+      h ^= h >> 33;
+      h *= 0xff51afd7ed558ccd;
+      h ^= h >> 29;
+      h *= 0xc4ceb9fe1a85ec53;
+      h ^= h >> 32;
       let lw = <u32>n | (kind == 4 ? 0 : LEN_JSON_TEXT);
       if ((hi & 0x8080808080808080) != 0) lw |= LEN_NOT_ASCII;
       const id = intern(i, from, n, lw, <u32>(h >> 32) ^ <u32>n);
@@ -363,6 +391,17 @@ function matchKey(node: i32, k: usize, n: usize): usize {
   return 0;
 }
 
+/** The container stack: one bit per open level, set for an object, clear for an array. */
+@inline function pushLevel(stack: usize, depth: usize, isObject: bool): void {
+  const at = stack + (depth >> 3);
+  const bit = <u8>(<u32>1 << <u32>(depth & 7));
+  store<u8>(at, isObject ? load<u8>(at) | bit : load<u8>(at) & ~bit);
+}
+
+@inline function levelIsObject(stack: usize, depth: usize): bool {
+  return ((<u32>load<u8>(stack + (depth >> 3)) >> <u32>(depth & 7)) & 1) != 0;
+}
+
 @inline function slotAddr(slot: i32): usize {
   return RESULTS + <usize>slot * 16;
 }
@@ -436,7 +475,7 @@ export function project(len: i32): i32 {
       p = skipWs(p + 1);
       if (load<u8>(p) != 0x7d) {
         depth++;
-        store<u8>(stack + depth, 1);
+        pushLevel(stack, depth, true);
         cur = 1;
         if (depth <= MAX_DEPTH) {
           // The top-level object is projected through node 0.
@@ -451,7 +490,7 @@ export function project(len: i32): i32 {
       p = skipWs(p + 1);
       if (load<u8>(p) != 0x5d) {
         depth++;
-        store<u8>(stack + depth, 2);
+        pushLevel(stack, depth, false);
         cur = 2;
         if (depth <= MAX_DEPTH) {
           store<i32>(NODE_AT + depth * 4, -1);
@@ -501,7 +540,7 @@ export function project(len: i32): i32 {
       if (d != (cur == 1 ? <u32>0x7d : <u32>0x5d)) return 0;
       p++;
       depth--;
-      cur = <u32>load<u8>(stack + depth);
+      cur = levelIsObject(stack, depth) ? 1 : 2;
     }
   }
   return 0;

@@ -9,7 +9,8 @@
 // JSON.parse would throw. Knows nothing of vendors.
 //
 // Exact fallbacks to JSON.parse + pruneToShape: an escaped key at a shape level, a top-level value that
-// is not an object, and lines over WASM_MAX_LINE (so wasm memory, 2x the longest line, stays bounded).
+// is not an object, and lines over WASM_MAX_LINE (so wasm memory, about 1.1x the longest line plus a
+// 7 MB intern store, stays bounded).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,7 +52,8 @@ interface ProjectorExports {
   maxDepth(): number;
   inputOffset(): number;
   stackOffset(len: number): number;
-  tableOffset(len: number): number;
+  tableOffset(): number;
+  memoryNeeded(len: number): number;
   stateOffset(): number;
   internRefsOffset(): number;
   internArenaOffset(): number;
@@ -143,6 +145,9 @@ export class JsonProjector {
     this.slots[slot * 4]! >= 0 && (this.slots[slot * 4 + 2]! & FLAG_PROJECTED) !== 0;
 
   private readonly maxWasmLine: number;
+  /** Where the wasm wants the line, and where it leaves the string table (fixed addresses). */
+  private readonly inputAt: number;
+  private readonly tableAt: number;
   /** Longest line the wasm memory has been sized for. */
   private reservedLen = -1;
 
@@ -152,6 +157,8 @@ export class JsonProjector {
       env: { abort: (): never => { throw new Error('json-project.wasm aborted'); } },
     });
     this.wasm = instance.exports as unknown as ProjectorExports;
+    this.inputAt = this.wasm.inputOffset();
+    this.tableAt = this.wasm.tableOffset();
     const slotsOf = this.writeShape(shape);
     this.builder = compileBuilder(shape, slotsOf);
     this.setInternMask(shape, slotsOf, options.perLine ?? []);
@@ -165,15 +172,14 @@ export class JsonProjector {
     if (len > this.maxWasmLine) return this.parseFully(buf, start, end);
     this.reserve(len);
     const wasm = this.wasm;
-    this.memBuf.set(buf.subarray(start, end), wasm.inputOffset()); // (buf.copy has a slow JS prologue)
+    this.memBuf.set(buf.subarray(start, end), this.inputAt); // (buf.copy has a slow JS prologue)
     switch (wasm.project(len)) {
       case 1: {
         const state = this.state;
         if (state[1] !== this.internResets) this.dropInterned(state[1]!);
         if (state[0] !== this.internedCount) this.decodeInterned(state[0]!);
         const tableLength = state[2]!;
-        const tableAt = wasm.tableOffset(len);
-        this.table = tableLength === 0 ? '' : this.memBuf.latin1Slice(tableAt, tableAt + tableLength);
+        this.table = tableLength === 0 ? '' : this.memBuf.latin1Slice(this.tableAt, this.tableAt + tableLength);
         this.buf = buf as SliceBuffer;
         this.base = start;
         return this.builder(this.value, this.projected);
@@ -235,7 +241,7 @@ export class JsonProjector {
   /** Makes memory fit a line of `len` bytes; per line only a comparison once it fits (no wasm call). */
   private reserve(len: number): void {
     if (len <= this.reservedLen) return;
-    const need = this.wasm.tableOffset(len) + len + 64;
+    const need = this.wasm.memoryNeeded(len);
     const memory = this.wasm.memory;
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
     this.reservedLen = len;
