@@ -86,9 +86,6 @@ const LEN_NOT_ASCII: u32 = 0x40000000;
 // Per slot, the entry (same layout) of the value it held on the previous line: request/response pairs
 // share most values, and comparing with it stays in cache and needs no hash, where a probe misses.
 const LAST_ENTRY: usize = memory.data(MAX_SLOTS * 16, 16);
-// Entries (same layout) of values interned lately, by the low bits of their hash (see intern).
-const RECENT_SLOTS: u32 = 256;
-const RECENT: usize = memory.data(<i32>RECENT_SLOTS * 16, 16);
 
 // State JS reads from memory (no call per line): ids in use, resets so far, string table length.
 const STATE: usize = memory.data(16, 16);
@@ -143,7 +140,6 @@ export function tableOffset(): usize {
 function internReset(): void {
   memory.fill(internTableOffset(), 0, <usize>INTERN_SLOTS * 16);
   memory.fill(LAST_ENTRY, 0, <usize>MAX_SLOTS * 16);
-  memory.fill(RECENT, 0, <usize>RECENT_SLOTS * 16);
   gIds = 0;
   gArenaUsed = 0;
   store<i32>(STATE, load<i32>(STATE, 4) + 1, 4);
@@ -168,14 +164,6 @@ function internReset(): void {
 /** The id of bytes [from, from + n) (length word lw, hash h) in slot `slot`, added when new. */
 function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
   const last = LAST_ENTRY + <usize>slot * 16;
-  // A value seen a moment ago (often in another slot of the same line: a token under auth and
-  // under request) is in RECENT, which stays in L1 cache; the big table costs a cache miss.
-  const recent = RECENT + <usize>(h & (RECENT_SLOTS - 1)) * 16;
-  if (entryHolds(recent, from, n, lw, h)) {
-    store<u64>(last, load<u64>(recent));
-    store<u64>(last, load<u64>(recent, 8), 8);
-    return load<i32>(recent, 4) - 1;
-  }
   const table = internTableOffset();
   let i = h & (INTERN_SLOTS - 1);
   let ea = table + <usize>i * 16;
@@ -183,8 +171,6 @@ function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
     if (entryHolds(ea, from, n, lw, h)) {
       store<u64>(last, load<u64>(ea));
       store<u64>(last, load<u64>(ea, 8), 8);
-      store<u64>(recent, load<u64>(ea));
-      store<u64>(recent, load<u64>(ea, 8), 8);
       return load<i32>(ea, 4) - 1;
     }
     i = (i + 1) & (INTERN_SLOTS - 1);
@@ -197,8 +183,6 @@ function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
   store<u32>(ea, lw, 12);
   store<u64>(last, load<u64>(ea));
   store<u64>(last, load<u64>(ea, 8), 8);
-  store<u64>(recent, load<u64>(ea));
-  store<u64>(recent, load<u64>(ea, 8), 8);
   const ra = internRefsOffset() + <usize>id * 8;
   store<u32>(ra, <u32>gArenaUsed);
   store<u32>(ra, lw, 4);
