@@ -60,7 +60,10 @@ export interface Registration {
 export function issueTimeUtc(raw: unknown): string {
   if (typeof raw !== 'string' || raw === '') return '';
   const t = parseEventTime(raw);
-  return t === null ? '' : formatSeconds(t.ms);
+  if (t === null) return '';
+  // Usually already in this form: keep the line's (interned) string rather than a new copy per token.
+  const utc = formatSeconds(t.ms);
+  return utc === raw ? raw : utc;
 }
 
 export function registrationOf(
