@@ -155,13 +155,13 @@ function internReset(): void {
   return ((load<u64>(at + q) ^ load<u64>(from + q)) & mask) == 0;
 }
 
-/** Whether entry `ea` holds bytes [from, from + n) with hash h and length word lw. */
+/** Whether entry `ea` holds bytes [from, from + n) with hash h and length word lw (its ASCII bit aside). */
 @inline function entryHolds(ea: usize, from: usize, n: usize, lw: u32, h: u32): bool {
-  return load<u32>(ea) == h && load<u32>(ea, 12) == lw && load<i32>(ea, 4) != 0 &&
+  return load<u32>(ea) == h && (load<u32>(ea, 12) & ~LEN_NOT_ASCII) == lw && load<i32>(ea, 4) != 0 &&
     sameBytes(internArenaOffset() + <usize>load<u32>(ea, 8), from, n);
 }
 
-/** The id of bytes [from, from + n) (length word lw, hash h) in slot `slot`, added when new. */
+/** The id of bytes [from, from + n) (length word lw without its ASCII bit, hash h) in slot `slot`, added when new. */
 function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
   const last = LAST_ENTRY + <usize>slot * 16;
   const table = internTableOffset();
@@ -177,6 +177,13 @@ function intern(slot: i32, from: usize, n: usize, lw: u32, h: u32): i32 {
     ea = table + <usize>i * 16;
   }
   const id = gIds++;
+  // New: whether the bytes are ASCII (JS decodes them as latin1 or UTF-8), checked once per value.
+  let hi: u64 = 0;
+  for (let q: usize = 0; q < n; q += 8) {
+    const w = load<u64>(from + q);
+    hi |= q + 8 <= n ? w : w & ((<u64>1 << (<u64>(n - q) << 3)) - 1);
+  }
+  if ((hi & 0x8080808080808080) != 0) lw |= LEN_NOT_ASCII;
   store<u32>(ea, h);
   store<i32>(ea, id + 1, 4);
   store<u32>(ea, <u32>gArenaUsed, 8);
@@ -227,23 +234,26 @@ function fillTable(base: usize, len: i32): void {
         store<i32>(sa, lastId, 12);
         continue;
       }
-      // Hash and ASCII check a word at a time; the last word is masked to the value. Rotate-xor per
-      // word (no multiply chain) and one final mix: collisions only lengthen a probe, bytes decide.
+      // Hash a few words: the first 16 and the last 8 bytes (all of a shorter value, the last word
+      // masked to it). Collisions only lengthen a probe: the bytes decide (intern).
       let h: u64 = <u64>kind;
-      let hi: u64 = 0;
-      for (let q: usize = 0; q < n; q += 8) {
-        let w = load<u64>(from + q);
-        if (q + 8 > n) w &= (<u64>1 << (<u64>(n - q) << 3)) - 1;
-        hi |= w;
-        h = rotl<u64>(h, 19) ^ w;
+      if (n >= 16) {
+        h = rotl<u64>(h, 19) ^ load<u64>(from);
+        h = rotl<u64>(h, 19) ^ load<u64>(from + 8);
+        h = rotl<u64>(h, 19) ^ load<u64>(from + n - 8);
+      } else {
+        for (let q: usize = 0; q < n; q += 8) {
+          let w = load<u64>(from + q);
+          if (q + 8 > n) w &= (<u64>1 << (<u64>(n - q) << 3)) - 1;
+          h = rotl<u64>(h, 19) ^ w;
+        }
       }
       h ^= h >> 33;
       h *= 0xff51afd7ed558ccd;
       h ^= h >> 29;
       h *= 0xc4ceb9fe1a85ec53;
       h ^= h >> 32;
-      let lw = <u32>n | (kind == 4 ? 0 : LEN_JSON_TEXT);
-      if ((hi & 0x8080808080808080) != 0) lw |= LEN_NOT_ASCII;
+      const lw = <u32>n | (kind == 4 ? 0 : LEN_JSON_TEXT);
       const id = intern(i, from, n, lw, <u32>(h >> 32) ^ <u32>n);
       store<i32>(sa, flags | 16, 8);
       store<i32>(sa, id, 12);

@@ -97,8 +97,11 @@ const MAX_INTERN_IDS = 1 << 16;
 
 type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
-/** Builds the projection object from the slot records; generated per shape (see compileBuilder). */
-type Builder = (value: (slot: number) => unknown, projected: (slot: number) => boolean) => Obj;
+/**
+ * Builds the projection object from the slot records (S), the decoded interned values (I) and the
+ * general decoder (v); generated per shape (see compileBuilder).
+ */
+type Builder = (slots: Int32Array, interned: unknown[], value: (slot: number) => unknown) => Obj;
 
 /** Options of a JsonProjector. */
 export interface ProjectorOptions {
@@ -134,6 +137,8 @@ export class JsonProjector {
   // The line being decoded: its buffer, where it starts, and its string table (one decode per line:
   // a decode call costs ~120 ns, a substring of the table ~15 ns).
   private buf: SliceBuffer = Buffer.alloc(0) as SliceBuffer;
+  private source: Buffer | null = null;
+  private sourceBytes: Uint8Array = new Uint8Array(0);
   private base = 0;
   private table = '';
   /** Decoded intern store values by id, and how many of the store's ids they cover. */
@@ -141,8 +146,6 @@ export class JsonProjector {
   private internedCount = 0;
   private internResets = 0;
   private readonly value = (slot: number): unknown => this.decodeSlot(slot);
-  private readonly projected = (slot: number): boolean =>
-    this.slots[slot * 4]! >= 0 && (this.slots[slot * 4 + 2]! & FLAG_PROJECTED) !== 0;
 
   private readonly maxWasmLine: number;
   /** Where the wasm wants the line, and where it leaves the string table (fixed addresses). */
@@ -172,7 +175,13 @@ export class JsonProjector {
     if (len > this.maxWasmLine) return this.parseFully(buf, start, end);
     this.reserve(len);
     const wasm = this.wasm;
-    this.memBuf.set(buf.subarray(start, end), this.inputAt); // (buf.copy has a slow JS prologue)
+    // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
+    // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
+    if (buf !== this.source) {
+      this.source = buf;
+      this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    }
+    this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
     switch (wasm.project(len)) {
       case 1: {
         const state = this.state;
@@ -182,7 +191,7 @@ export class JsonProjector {
         this.table = tableLength === 0 ? '' : this.memBuf.latin1Slice(this.tableAt, this.tableAt + tableLength);
         this.buf = buf as SliceBuffer;
         this.base = start;
-        return this.builder(this.value, this.projected);
+        return this.builder(this.slots, this.interned, this.value);
       }
       case 0: return INVALID;
       default: return this.parseFully(buf, start, end);
@@ -348,18 +357,21 @@ export class JsonProjector {
  * (keys assigned one by one from a list made V8 fall back to slow keyed stores: 9% of a run).
  */
 function compileBuilder(shape: Shape, slotsOf: Map<Shape, number[]>): Builder {
+  // Per slot, inline: absent, interned (the common case, no call), else the general decodeSlot.
+  const leaf = (slot: number): string =>
+    `(S[${slot * 4}] < 0 ? undefined : (S[${slot * 4 + 2}] & ${FLAG_INTERNED}) !== 0 ? I[S[${slot * 4 + 3}]] : v(${slot}))`;
   const literal = (s: Shape): string => {
     const slots = slotsOf.get(s)!;
     const members = Object.keys(s).map((key, i) => {
       const slot = slots[i]!;
       const sub = s[key]!;
-      const value = sub === true ? `v(${slot})` : `(p(${slot}) ? ${literal(sub)} : v(${slot}))`;
+      const value = sub === true ? leaf(slot) : `(S[${slot * 4}] >= 0 && (S[${slot * 4 + 2}] & ${FLAG_PROJECTED}) !== 0 ? ${literal(sub)} : ${leaf(slot)})`;
       return `${JSON.stringify(key)}: ${value}`;
     });
     return `{ ${members.join(', ')} }`;
   };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys are JSON.stringify'd, slots are numbers
-  return new Function('v', 'p', `return ${literal(shape)};`) as Builder;
+  return new Function('S', 'I', 'v', `return ${literal(shape)};`) as Builder;
 }
 
 /** Interned values are shared by every line that holds them. */
