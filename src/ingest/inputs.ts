@@ -5,8 +5,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import { createRequire } from 'node:module';
+import type FastGlob from 'fast-glob';
 import { InputError } from '../errors.js';
+
+// Required on first use (a pattern): plain paths, the usual input, skip its ~40 ms import.
+const require = createRequire(import.meta.url);
+let fastGlob: typeof FastGlob | null = null;
+const fg = (): typeof FastGlob => (fastGlob ??= require('fast-glob') as typeof FastGlob);
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -101,7 +107,7 @@ export function expandInputs(args: readonly string[]): ExpandedInputs {
     const st = fs.statSync(arg, { throwIfNoEntry: false });
     if (st === undefined) {
       if (GLOB_CHARS.test(arg)) {
-        const matches = fg.sync(arg, { onlyFiles: true, dot: false, followSymbolicLinks: true })
+        const matches = fg().sync(arg, { onlyFiles: true, dot: false, followSymbolicLinks: true })
           .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         if (matches.length === 0) {
           throw new InputError(`no files match the pattern ${arg}`, 'check the pattern; quote it so the shell passes it unexpanded');

@@ -4,9 +4,15 @@
 
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { Decompress } from 'fzstd';
+import { createRequire } from 'node:module';
+import type * as Fzstd from 'fzstd';
 import { InputError } from '../errors.js';
 import { sniffCompression, type InputFile } from './inputs.js';
+
+// Required on first use: only .zst inputs need it.
+const require = createRequire(import.meta.url);
+let fzstdModule: typeof Fzstd | null = null;
+const fzstd = (): typeof Fzstd => (fzstdModule ??= require('fzstd') as typeof Fzstd);
 
 const READ_CHUNK = 1024 * 1024; // 1 MiB reads: measured faster than the 64 KiB default on big files
 
@@ -57,7 +63,7 @@ async function* gunzip(file: InputFile, src: AsyncIterable<Buffer>): AsyncGenera
 async function* unzstd(file: InputFile, src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let out: Buffer[] = [];
   let ended = false;
-  const d = new Decompress((data, final) => {
+  const d = new (fzstd().Decompress)((data, final) => {
     out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     if (final) ended = true;
   });

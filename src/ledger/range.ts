@@ -1,9 +1,15 @@
 // The --from/--to range (spec vault.md §8.1): inclusive UTC bounds at nanosecond precision.
 // Dates, YYYY-MM and ISO date-times are parsed with luxon at setup; per entry only numbers compare.
 
-import { DateTime } from 'luxon';
+import { createRequire } from 'node:module';
+import type * as Luxon from 'luxon';
 import { UsageError } from '../errors.js';
 import { compareTimes, type EventTime } from '../ingest/time.js';
+
+// Required on first use: only --from/--to need it (~15 ms to import).
+const require = createRequire(import.meta.url);
+let luxonModule: typeof Luxon | null = null;
+const luxon = (): typeof Luxon => (luxonModule ??= require('luxon') as typeof Luxon);
 
 export interface TimeRange {
   /** Inclusive lower bound, or null for unbounded. */
@@ -24,16 +30,16 @@ function parseBound(flag: string, text: string, isEnd: boolean): EventTime {
       `invalid ${flag} "${text}": expected a real date YYYY-MM-DD, a month YYYY-MM or an ISO 8601 date-time`);
   };
   if (MONTH.test(text)) {
-    const dt = DateTime.fromFormat(text, 'yyyy-MM', { zone: 'utc' });
+    const dt = luxon().DateTime.fromFormat(text, 'yyyy-MM', { zone: 'utc' });
     if (!dt.isValid) fail();
     return isEnd ? { ms: dt.plus({ months: 1 }).toMillis() - 1, subNs: 999_999 } : { ms: dt.toMillis(), subNs: 0 };
   }
   if (DATE.test(text)) {
-    const dt = DateTime.fromISO(text, { zone: 'utc' });
+    const dt = luxon().DateTime.fromISO(text, { zone: 'utc' });
     if (!dt.isValid) fail();
     return isEnd ? { ms: dt.plus({ days: 1 }).toMillis() - 1, subNs: 999_999 } : { ms: dt.toMillis(), subNs: 0 };
   }
-  const dt = DateTime.fromISO(text, { zone: 'utc', setZone: true });
+  const dt = luxon().DateTime.fromISO(text, { zone: 'utc', setZone: true });
   if (!dt.isValid) fail();
   return { ms: dt.toMillis(), subNs: 0 };
 }
@@ -60,7 +66,7 @@ export function isInRange(range: TimeRange, t: EventTime): boolean {
 /** Parses --billing-start; only its day of month matters (§8.2). */
 export function parseBillingDay(text: string | undefined): number {
   if (text === undefined) return 1;
-  const dt = DATE.test(text) ? DateTime.fromISO(text, { zone: 'utc' }) : null;
+  const dt = DATE.test(text) ? luxon().DateTime.fromISO(text, { zone: 'utc' }) : null;
   if (!dt || !dt.isValid) throw new UsageError(`invalid --billing-start "${text}": expected a real date YYYY-MM-DD`);
   return dt.day;
 }
