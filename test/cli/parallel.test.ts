@@ -1,4 +1,4 @@
-// End to end: --jobs 1 and --jobs 2 give byte-identical output, on several files and on one file
+// End to end: --jobs 1, 2 and 3 give byte-identical output, on several files and on one file
 // large enough to be split into byte ranges (src/parallel/plan.ts, SPLIT_MIN_BYTES = 64 MiB).
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
@@ -34,7 +34,7 @@ beforeAll(() => {
   dir = tempDir('ca-cli-par-');
 });
 
-describe('--jobs 1 vs --jobs 2', () => {
+describe('--jobs 1 vs --jobs 2 and 3', () => {
   it('byte-identical count json/table and clients on a multi-file input', () => {
     const files: string[] = [];
     for (let f = 0; f < 5; f++) {
@@ -52,6 +52,27 @@ describe('--jobs 1 vs --jobs 2', () => {
       expect(two.stdout === one.stdout, args.join(' ')).toBe(true);
       expect(one.stdout.length).toBeGreaterThan(100);
     }
+    // --jobs 3: this thread and two workers share the files; reversed order changes nothing.
+    const three = cli(['count', '--format', 'json', '--jobs', '3', ...[...files].reverse()]);
+    const oneReversed = cli(['count', '--format', 'json', '--jobs', '1', ...[...files].reverse()]);
+    expect(three.code).toBe(0);
+    expect(three.stdout === oneReversed.stdout).toBe(true);
+  });
+
+  it('byte-identical on mixed plain and .gz inputs (this thread inflates, workers parse) for --jobs 1, 2, 3', () => {
+    const plain = path.join(dir, 'mixed-a.log');
+    const other = path.join(dir, 'mixed-b.log');
+    fs.writeFileSync(plain, Array.from({ length: 6000 }, (_, i) => lineFor(i)).join('\n') + '\n');
+    fs.writeFileSync(other, Array.from({ length: 6000 }, (_, i) => lineFor(i + 4000)).join('\n') + '\n');
+    const gz = other + '.gz';
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(other)));
+    const want = cli(['count', '--format', 'json', '--jobs', '1', plain, other]).stdout.split(other).join(gz);
+    for (const jobs of ['1', '2', '3']) {
+      const got = cli(['count', '--format', 'json', '--jobs', jobs, plain, gz]);
+      expect(got.code).toBe(0);
+      expect(got.stdout === want, `--jobs ${jobs}`).toBe(true);
+    }
+    expect(JSON.parse(want).total.clients).toBeGreaterThan(10);
   });
 
   it('byte-identical on a 70 MB single file split into byte ranges', () => {
@@ -89,13 +110,15 @@ describe('--jobs 1 vs --jobs 2', () => {
     const c1 = cli(['clients', '--jobs', '1', big]);
     const c2 = cli(['clients', '--jobs', '2', big]);
     expect(c2.stdout === c1.stdout).toBe(true);
+    const three = cli(['count', '--format', 'json', '--jobs', '3', big]);
+    expect(three.stdout === one.stdout, '--jobs 3').toBe(true);
     expect(c1.stdout.split('\n').length).toBeGreaterThan(100);
 
     // Compressed copies are cut into blocks by the main thread and parsed by workers
     // (src/parallel/blocks.ts): the same report, line numbers included, for every --jobs.
     const gz = big + '.gz';
     fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(big), { level: 1 }));
-    for (const jobs of ['1', '2']) {
+    for (const jobs of ['1', '2', '3']) {
       const z = cli(['count', '--format', 'json', '--jobs', jobs, gz]);
       expect(z.code).toBe(0);
       // Only the file name differs (inputs.files[].path and the malformed-lines warning).
