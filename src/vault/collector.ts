@@ -287,16 +287,17 @@ export class VaultCollector implements Collector<VaultPartial> {
     keepEarliestIn(this.creations, c.key + SEP + c.month, c);
   }
 
-  /** §7.4: the first token/ns_token mount accessor seen in each namespace. */
+  /** §7.4: the first token/ns_token mount accessor seen in each namespace (request's mount first). */
   private learnTokenMount(request: Obj | null, response: Obj | null, ns: Namespace, order: Order): void {
-    const pairs: [unknown, unknown][] = [[request?.mount_type, request?.mount_accessor]];
-    if (response !== null) pairs.push([response.mount_type, response.mount_accessor]);
-    for (const [type, acc] of pairs) {
-      if ((type === 'token' || type === 'ns_token') && typeof acc === 'string' && acc !== '') {
-        keepEarliestIn(this.tokenMountAccessors, ns.id, { order, accessor: acc });
-        return;
-      }
+    if (!this.learnMount(request?.mount_type, request?.mount_accessor, ns, order) && response !== null) {
+      this.learnMount(response.mount_type, response.mount_accessor, ns, order);
     }
+  }
+
+  private learnMount(type: unknown, acc: unknown, ns: Namespace, order: Order): boolean {
+    if ((type !== 'token' && type !== 'ns_token') || typeof acc !== 'string' || acc === '') return false;
+    keepEarliestIn(this.tokenMountAccessors, ns.id, { order, accessor: acc });
+    return true;
   }
 
   /** KMIP clients [V10]: distinct certificate serials per month; returns 1 when no serial. */
