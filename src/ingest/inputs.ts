@@ -5,14 +5,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type FastGlob from 'fast-glob';
 import { InputError } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 
-// Required on first use (a pattern): plain paths, the usual input, skip its ~40 ms import.
-const require = createRequire(import.meta.url);
-let fastGlob: typeof FastGlob | null = null;
-const fg = (): typeof FastGlob => (fastGlob ??= require('fast-glob') as typeof FastGlob);
+/** Only glob patterns need it (~40 ms to import). */
+const fg = lazyRequire<typeof FastGlob>('fast-glob');
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 

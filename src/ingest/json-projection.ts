@@ -128,11 +128,11 @@ export interface ProjectorOptions {
  */
 export class JsonProjector {
   private readonly wasm: ProjectorExports;
-  private memBuf: SliceBuffer;
-  private slots: Int32Array;
+  private memBuf!: SliceBuffer;
+  private slots!: Int32Array;
   /** wasm STATE: [ids in the intern store, store resets so far, string table length]. */
-  private state: Int32Array;
-  private internRefs: Uint32Array;
+  private state!: Int32Array;
+  private internRefs!: Uint32Array;
   private readonly builder: Builder;
   // The line being decoded: its buffer, where it starts, and its string table (one decode per line:
   // a decode call costs ~120 ns, a substring of the table ~15 ns).
@@ -165,8 +165,7 @@ export class JsonProjector {
     const slotsOf = this.writeShape(shape);
     this.builder = compileBuilder(shape, slotsOf);
     this.setInternMask(shape, slotsOf, options.perLine ?? []);
-    this.reserve(0);
-    ({ memBuf: this.memBuf, slots: this.slots, state: this.state, internRefs: this.internRefs } = this.views());
+    this.reserve(0); // sizes the memory for the intern store and sets the views
   }
 
   /** The projection of buf[start, end), or INVALID where JSON.parse would throw. */

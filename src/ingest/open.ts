@@ -4,15 +4,13 @@
 
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
 import type * as Fzstd from 'fzstd';
 import { InputError } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 import { sniffCompression, type InputFile } from './inputs.js';
 
-// Required on first use: only .zst inputs need it.
-const require = createRequire(import.meta.url);
-let fzstdModule: typeof Fzstd | null = null;
-const fzstd = (): typeof Fzstd => (fzstdModule ??= require('fzstd') as typeof Fzstd);
+/** Only .zst inputs need it. */
+const fzstd = lazyRequire<typeof Fzstd>('fzstd');
 
 const READ_CHUNK = 1024 * 1024; // 1 MiB reads: measured faster than the 64 KiB default on big files
 

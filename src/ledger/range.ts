@@ -1,15 +1,13 @@
 // The --from/--to range (spec vault.md §8.1): inclusive UTC bounds at nanosecond precision.
 // Dates, YYYY-MM and ISO date-times are parsed with luxon at setup; per entry only numbers compare.
 
-import { createRequire } from 'node:module';
 import type * as Luxon from 'luxon';
 import { UsageError } from '../errors.js';
 import { compareTimes, type EventTime } from '../ingest/time.js';
+import { lazyRequire } from '../lazy-require.js';
 
-// Required on first use: only --from/--to need it (~15 ms to import).
-const require = createRequire(import.meta.url);
-let luxonModule: typeof Luxon | null = null;
-const luxon = (): typeof Luxon => (luxonModule ??= require('luxon') as typeof Luxon);
+/** Only --from/--to need it (~15 ms to import). */
+const luxon = lazyRequire<typeof Luxon>('luxon');
 
 export interface TimeRange {
   /** Inclusive lower bound, or null for unbounded. */

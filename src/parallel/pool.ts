@@ -1,8 +1,8 @@
 // Runs read tasks on `jobs` threads, this one and jobs - 1 workers (or inline when jobs = 1 or the
-// input is stdin), and returns task results by plan sequence plus one partial per collector. Tasks come from an async
-// source (blocks of a compressed file are cut while earlier ones are parsed); at most a few are
-// queued ahead, which bounds memory. Results never depend on which worker ran which task or when it
-// finished: files' statistics merge by sequence, partials by processing order.
+// input is stdin), and returns task results by plan sequence plus one partial per collector. Tasks
+// come from an async source (blocks of a compressed file are cut while earlier ones are parsed); at
+// most a few are queued ahead, which bounds memory. Results never depend on which thread ran which
+// task or when it finished: files' statistics merge by sequence, partials by order-independent rules.
 
 import { Worker } from 'node:worker_threads';
 import { collectorFactory } from '../platforms.js';
