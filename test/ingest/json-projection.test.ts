@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVALID, JsonProjector, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
-import { VAULT_ENTRY_SHAPE } from '../../src/vault/entry-shape.js';
+import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from '../../src/vault/entry-shape.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -50,7 +50,8 @@ const DEEP_SHAPE: Shape = {
   constructor: true,
 };
 
-const vault = new JsonProjector(VAULT_ENTRY_SHAPE);
+// As the Vault collector builds it (per-line paths included), so these tests cover what counting runs.
+const vault = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
 const deep = new JsonProjector(DEEP_SHAPE);
 
 function fixtureLines(): { file: string; line: Buffer }[] {
@@ -260,6 +261,9 @@ describe('json projection interns repeated values across lines', () => {
   it('decodes perLine paths per line and refuses paths outside the shape', () => {
     const p = new JsonProjector(DEEP_SHAPE, { perLine: [['s'], ['a', 'x']] });
     for (let i = 0; i < 3; i++) check(p, DEEP_SHAPE, Buffer.from(`{"s":"t${i}","a":{"x":"same"}}`), 'perLine');
+    for (const text of [`{"s":"${'p'.repeat(700)}","a":{"x":[${'7,'.repeat(300)}1]}}`, '{"s":"t\\u00e9","a":{"x":"ü"}}', '{"s":true,"a":{"x":null}}']) {
+      check(p, DEEP_SHAPE, Buffer.from(text, 'utf8'), 'perLine long, escaped, non-ASCII, literal');
+    }
     expect(() => new JsonProjector(DEEP_SHAPE, { perLine: [['nope']] })).toThrow(/not in the shape/);
     expect(() => new JsonProjector(DEEP_SHAPE, { perLine: [['s', 'deeper']] })).toThrow(/not in the shape/);
   });
