@@ -30,14 +30,19 @@ export interface ClientAttr extends Attribution {
 
 const zeroCounts = (): Counts => ({ clients: 0, entity_clients: 0, non_entity_clients: 0, secret_syncs: 0, acme_clients: 0 });
 
-function countOf(clients: Map<string, ClientType>): Counts {
+function countOf(clients: Iterable<ClientType>): Counts {
   const c = zeroCounts();
-  for (const t of clients.values()) {
+  for (const t of clients) {
     if (t === 'entity') c.entity_clients++;
     else c.non_entity_clients++;
   }
   c.clients = c.entity_clients + c.non_entity_clients;
   return c;
+}
+
+/** Counts of one month's client-months: the ledger yields each (client, month) once, so no set is needed. */
+function countOfMonth(items: readonly ClientMonth<ClientAttr>[]): Counts {
+  return countOf(items.map((cm) => cm.observation.attr.type));
 }
 
 /** Namespace/mount breakdown of a set of client-months [V9], sorted as §8.3 fixes. */
@@ -64,9 +69,9 @@ export function breakdown(items: Iterable<ClientMonth<ClientAttr>>, withMounts: 
     .map((ns) => ({
       namespace_id: ns.id,
       namespace_path: ns.path,
-      counts: countOf(ns.clients),
+      counts: countOf(ns.clients.values()),
       mounts: [...ns.mounts.values()]
-        .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: countOf(mt.clients) }))
+        .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: countOf(mt.clients.values()) }))
         .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.mount_path, b.mount_path)),
     }))
     .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.namespace_path, b.namespace_path) || cmp(a.namespace_id, b.namespace_id));
@@ -262,19 +267,18 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
     by_namespace: breakdown(all, !legacy),
     months: monthIndexes.map((mi) => {
       const items = byMonth.get(mi) ?? [];
-      const monthClients = new Map(items.map((cm) => [cm.client, cm.observation.attr.type] as const));
       const fresh = items.filter((cm) => cm.isNew);
       return {
         timestamp: calendar.timestamp(mi),
-        counts: countOf(monthClients),
+        counts: countOfMonth(items),
         namespaces: breakdown(items, true),
         new_clients: {
-          counts: countOf(new Map(fresh.map((cm) => [cm.client, cm.observation.attr.type] as const))),
+          counts: countOfMonth(fresh),
           namespaces: breakdown(fresh, true),
         },
       };
     }),
-    total: countOf(totalClients),
+    total: countOf(totalClients.values()),
     kmip: {
       clients: kmipSerials.size,
       entries_without_serial: kmipWithoutSerial,

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatEventTime, formatSeconds, parseEventTime } from '../../src/ingest/time.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
+import { issueTimeUtc, isUtcSeconds } from '../../src/vault/registration.js';
 
 /** Independent reference: Date.parse on the millisecond part, the rest of the fraction as subNs. */
 function reference(text: string): { ms: number; subNs: number } | null {
@@ -55,5 +56,30 @@ describe('formatSeconds (day-cached) equals Date#toISOString truncated to second
     const cases = [0, -1, -999, -1000, 86_399_999, 86_400_000, -86_400_000, 253_402_300_799_000, -62_135_596_800_000];
     for (let i = 0; i < 200_000; i++) cases.push(Math.floor((rnd() * 2 - 0.3) * 4e12) - (i % 3));
     for (const ms of cases) expect(formatSeconds(ms), String(ms)).toBe(ref(ms));
+  });
+});
+
+describe('token issue times in UTC (vault/registration.ts)', () => {
+  it('the canonical-form shortcut returns exactly what the full parse and format return', () => {
+    const slow = (raw: string): string => {
+      const t = parseEventTime(raw);
+      return t === null ? '' : formatSeconds(t.ms);
+    };
+    const rnd = mulberry32(99);
+    const pick = (n: number): number => Math.floor(rnd() * n);
+    const pad = (v: number, w = 2): string => String(v).padStart(w, '0');
+    const cases = ['2024-02-29T10:00:00Z', '2023-02-29T10:00:00Z', '1900-02-29T00:00:00Z', '2000-02-29T23:59:59Z',
+      '2024-04-31T00:00:00Z', '2024-12-31T23:59:60Z', '0099-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2024-01-01t00:00:00Z',
+      '2024-01-01T00:00:00z', '2024-01-01T00:00:00.5Z', '2024-01-01T00:00:00+00:00', '2024-01-01 00:00:00Z', '2024-1-01T00:00:00Z'];
+    for (let i = 0; i < 20_000; i++) {
+      const y = [1899, 1900, 1970, 2000, 2023, 2024, 2100][pick(7)]!;
+      cases.push(`${y}-${pad(pick(14))}-${pad(pick(33))}T${pad(pick(25))}:${pad(pick(61))}:${pad(pick(62))}Z`);
+    }
+    let shortcut = 0;
+    for (const raw of cases) {
+      expect(issueTimeUtc(raw), raw).toBe(slow(raw));
+      if (isUtcSeconds(raw)) shortcut++;
+    }
+    expect(shortcut).toBeGreaterThan(2000); // the shortcut is really taken
   });
 });
