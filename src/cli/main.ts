@@ -31,7 +31,7 @@ function commonOptions(y: Argv): Argv {
     .option('quota', { describe: 'Akeyless: monthly client quota; flags months over it and the annual true-up', type: 'number' })
     .option('strict', { describe: 'exit 3 when any line is malformed (the report is still written)', type: 'boolean' })
     .option('output', { alias: 'o', describe: 'write the report to this file instead of stdout', type: 'string' })
-    .option('jobs', { alias: 'j', describe: 'worker threads (default: available cores)', type: 'number' })
+    .option('jobs', { alias: 'j', describe: 'threads: this one and N-1 workers (default: available cores)', type: 'number' })
     .option('progress', { describe: 'progress bar on stderr when it is a terminal (--no-progress to disable)', type: 'boolean', default: true })
     .option('quiet', { alias: 'q', describe: 'no progress bar and no malformed-line notes on stderr', type: 'boolean' }) as unknown as Argv;
 }
