@@ -120,18 +120,31 @@ async function* peekCompression(src: AsyncIterable<Buffer>, file: InputFile): As
   else yield* rest;
 }
 
+export interface OpenOptions {
+  /**
+   * Uncompressed files: every chunk is a view of one reused buffer, valid until the next chunk is
+   * requested (for callers done with a chunk by then; the line splitter copies what it keeps). A
+   * stream allocates a new 1 MiB buffer per read, which V8 frees only at a later GC: up to ~25 MB
+   * of dead read buffers per thread (measured on the 1.1 GB bench log).
+   */
+  reuseBuffer?: boolean;
+}
+
 /** Opens one input (or a byte range of an uncompressed file) as decompressed chunks. */
-export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: RawBytesListener): AsyncIterable<Buffer> {
+export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: RawBytesListener,
+  options: OpenOptions = {}): AsyncIterable<Buffer> {
   if (file.path === '-') return peekCompression(countRaw(readStdin(), onRawBytes), file);
+  const start = range?.start ?? 0;
+  const end = range && Number.isFinite(range.end) ? range.end : Infinity;
   let raw: AsyncIterable<Buffer>;
-  try {
-    raw = fs.createReadStream(file.path, {
-      highWaterMark: READ_CHUNK,
-      start: range?.start ?? 0,
-      end: range && Number.isFinite(range.end) ? range.end - 1 : undefined,
-    });
-  } catch (e) {
-    throw new InputError(`cannot read ${file.path}: ${String(e)}`);
+  if (options.reuseBuffer === true && file.compression === 'none') {
+    raw = readReusing(file.path, start, end);
+  } else {
+    try {
+      raw = fs.createReadStream(file.path, { highWaterMark: READ_CHUNK, start, end: Number.isFinite(end) ? end - 1 : undefined });
+    } catch (e) {
+      throw new InputError(`cannot read ${file.path}: ${String(e)}`);
+    }
   }
   const counted = countRaw(withReadErrors(raw, file), onRawBytes);
   switch (file.compression) {
@@ -141,6 +154,22 @@ export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: 
       return unzstd(file, counted);
     default:
       return counted;
+  }
+}
+
+/** Bytes [start, end) of a file through one buffer (see OpenOptions.reuseBuffer). */
+async function* readReusing(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafeSlow(READ_CHUNK);
+    for (let pos = start; pos < end;) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(READ_CHUNK, end - pos), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
   }
 }
 

@@ -151,7 +151,7 @@ export async function scanTask(
     const src = openInput(task.file, { start: from, end: Infinity }, (n) => {
       stats.data.bytesRead += n;
       onRawBytes(n);
-    });
+    }, { reuseBuffer: true }); // the splitter is done with each chunk when push() returns
     const sink = makeSink(stats, 'lines');
     const splitter = new LineSplitter(sink, stats, {
       startOffset: from,
@@ -167,16 +167,19 @@ export async function scanTask(
     stats.data.bytesRead = Math.min(stats.data.bytesRead, range.end - range.start);
     return stats;
   }
+  // Chunks of a plain file share one buffer (OpenOptions.reuseBuffer): the head is copied, and so is
+  // every chunk for stream-json, whose stream may buffer slices of a chunk while the next one is read
+  // (in practice it consumes them at once; the copy keeps that an implementation detail of theirs).
   const src = openInput(task.file, null, (n) => {
     stats.data.bytesRead += n;
     onRawBytes(n);
-  })[Symbol.asyncIterator]();
-  const head = await collectHead(src);
+  }, { reuseBuffer: true })[Symbol.asyncIterator]();
+  const head = (await collectHead(src)).map((chunk) => Buffer.from(chunk));
   const shape = detectShape(Buffer.concat(head));
   const sink = makeSink(stats, shape);
   const all = (async function* () {
     yield* head;
-    for (let r = await src.next(); !r.done; r = await src.next()) yield r.value;
+    for (let r = await src.next(); !r.done; r = await src.next()) yield shape === 'lines' ? r.value : Buffer.from(r.value);
   })();
   if (shape !== 'lines') {
     stats.data.format = shape;

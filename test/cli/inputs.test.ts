@@ -149,6 +149,30 @@ describe('JSON array and pretty-printed concatenated objects', () => {
     }
   });
 
+  it('JSON arrays and pretty-printed objects over several read buffers count like JSON lines', () => {
+    // Plain files are read through one reused 1 MiB buffer (ingest/open.ts); ~5 MB here, so values
+    // cross the ends of several reads on the way to stream-json.
+    const base = richLog().filter((e) => typeof e !== 'string') as Record<string, any>[];
+    const entries: Record<string, any>[] = [];
+    for (let r = 0; r < 60; r++) {
+      for (const e of base) entries.push({ ...e, request: { ...(e.request ?? {}), data: { blob: `${r}-`.padEnd(8000, 'x') } } });
+    }
+    const lines = path.join(dir, 'big-entries.jsonl');
+    const arr = path.join(dir, 'big-entries.json');
+    const pretty = path.join(dir, 'big-entries-pretty.json');
+    fs.writeFileSync(lines, jsonl(entries));
+    fs.writeFileSync(arr, JSON.stringify(entries, null, 1));
+    fs.writeFileSync(pretty, entries.map((e) => JSON.stringify(e, null, 2)).join('\n') + '\n');
+    expect(fs.statSync(arr).size).toBeGreaterThan(4 * 1024 * 1024);
+    const want = cliJson(['count', '--format', 'json', '--jobs', '1', lines]);
+    expect(Object.values(want.inputs.entries as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(entries.length);
+    for (const f of [arr, pretty]) {
+      const doc = cliJson(['count', '--format', 'json', '--jobs', '1', f]);
+      for (const k of ['months', 'total', 'by_namespace']) expect([f, k, doc[k]]).toEqual([f, k, want[k]]);
+      for (const k of ['entries', 'malformed', 'requests']) expect([f, k, doc.inputs[k]]).toEqual([f, k, want.inputs[k]]);
+    }
+  });
+
   it('a JSON array through stdin counts the same', () => {
     const entries = richLog().filter((e) => typeof e !== 'string') as Record<string, unknown>[];
     const doc = cliJson(['count', '--format', 'json', '-'], { input: JSON.stringify(entries) });
