@@ -20,7 +20,7 @@ export async function* blockTasks(file: InputFile, nextSeq: () => number): Async
   let raw = 0;
   const src = openInput(file, null, (n) => {
     raw += n;
-  });
+  }, { reuseBuffer: true }); // decompressed chunks are fresh buffers; only the raw reads are reused
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let start = 0;
