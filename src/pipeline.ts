@@ -8,7 +8,8 @@ import { mergeRangeStats, type FileStatsData } from './ingest/file-stats.js';
 import { expandInputs, type InputFile } from './ingest/inputs.js';
 import { detectShape } from './ingest/scan.js';
 import { planTasks, type PlannedTask } from './parallel/plan.js';
-import { blockTasks } from './parallel/blocks.js';
+import { BlockBuffers } from './parallel/block-buffers.js';
+import { BLOCK_BYTES, blockTasks } from './parallel/blocks.js';
 import { runTasks } from './parallel/pool.js';
 import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
 import { finisher } from './platforms.js';
@@ -56,10 +57,12 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   const inline = p.jobs <= 1 || files.some((f) => f.path === '-');
   let seq = 0;
   const nextSeq = (): number => seq++;
+  // Block buffers come back from the workers once parsed (a few are in flight or queued at a time).
+  const blockBuffers = new BlockBuffers(p.jobs + 2, BLOCK_BYTES);
   const source = (async function* () {
     for (const file of files) {
       if (!inline && file.compression !== 'none') {
-        yield* blockTasks(file, nextSeq);
+        yield* blockTasks(file, nextSeq, blockBuffers);
       } else {
         for (const t of planTasks([file], inline ? 1 : p.jobs, isLinesFile)) yield { ...t, seq: nextSeq() };
       }
@@ -74,7 +77,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   const t0 = performance.now();
   // Plain files only: this thread would otherwise idle while workers parse (see runTasks).
   const mainParses = files.every((f) => f.compression === 'none');
-  const { results, partials, tasks } = await runTasks(source, p.jobs, options, onRawBytes, inline, mainParses);
+  const { results, partials, tasks } = await runTasks(source, p.jobs, options, onRawBytes, inline, mainParses, blockBuffers);
   const t1 = performance.now();
 
   // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range

@@ -7,6 +7,7 @@
 import type { InputFile } from '../ingest/inputs.js';
 import { openInput } from '../ingest/open.js';
 import { detectShape } from '../ingest/scan.js';
+import { BlockBuffers } from './block-buffers.js';
 import type { PlannedTask } from './plan.js';
 
 /** Block size: per-task costs stay negligible; peak RSS on a 1.1 GB .gz was 564 MB with 8 MiB blocks, 426 MB with 4 MiB. */
@@ -15,8 +16,10 @@ export const BLOCK_BYTES = 4 * 1024 * 1024;
 /**
  * Yields block tasks for one compressed file, or a single whole-file task when the file is not
  * JSON lines (a JSON array must be parsed by one reader). `nextSeq` numbers tasks in file order.
+ * Each block's bytes start at offset 0 of an ArrayBuffer of its own, taken from `buffers`.
  */
-export async function* blockTasks(file: InputFile, nextSeq: () => number): AsyncGenerator<PlannedTask> {
+export async function* blockTasks(file: InputFile, nextSeq: () => number,
+  buffers: BlockBuffers = new BlockBuffers(0, BLOCK_BYTES)): AsyncGenerator<PlannedTask> {
   let raw = 0;
   const src = openInput(file, null, (n) => {
     raw += n;
@@ -26,6 +29,16 @@ export async function* blockTasks(file: InputFile, nextSeq: () => number): Async
   let start = 0;
   let shapeChecked = false;
   let rawReported = 0;
+  /** The first `n` pending bytes, copied into a block buffer. */
+  const blockOf = (n: number): Buffer => {
+    const bytes = Buffer.from(buffers.take(n), 0, n);
+    let at = 0;
+    for (const c of pending) {
+      if (at >= n) break;
+      at += c.copy(bytes, at, 0, Math.min(c.length, n - at));
+    }
+    return bytes;
+  };
   const take = (bytes: Buffer, final: boolean): PlannedTask => {
     const task: PlannedTask = {
       seq: nextSeq(), file, range: null,
@@ -49,19 +62,17 @@ export async function* blockTasks(file: InputFile, nextSeq: () => number): Async
     if (pendingBytes < BLOCK_BYTES) continue;
     const nl = chunk.lastIndexOf(10);
     if (nl < 0) continue; // a line longer than the block: keep collecting until it ends
-    const all = Buffer.concat(pending, pendingBytes);
     const cut = pendingBytes - chunk.length + nl + 1;
-    const rest = all.subarray(cut);
-    // Copy the remainder out: the block's ArrayBuffer is then the block's alone and can be
-    // transferred to a worker (pool.ts).
+    const block = blockOf(cut);
+    // The block's ArrayBuffer is the block's alone, so it can be transferred to a worker (pool.ts).
+    const rest = chunk.subarray(nl + 1);
     pending = rest.length > 0 ? [Buffer.from(rest)] : [];
     pendingBytes = rest.length;
-    yield take(all.subarray(0, cut), false);
+    yield take(block, false);
   }
-  const all = Buffer.concat(pending, pendingBytes);
-  if (!shapeChecked && detectShape(all) !== 'lines') {
+  if (!shapeChecked && detectShape(Buffer.concat(pending, pendingBytes)) !== 'lines') {
     yield { seq: nextSeq(), file, range: null, block: null };
     return;
   }
-  yield take(all, true);
+  yield take(blockOf(pendingBytes), true);
 }

@@ -9,7 +9,7 @@ export type ToWorker = { type: 'task'; task: PlannedTask } | { type: 'finish' };
 
 export type FromWorker =
   | { type: 'bytes'; n: number; file: string }
-  | { type: 'done'; result: TaskResult }
+  | { type: 'done'; result: TaskResult; spare?: ArrayBuffer }
   | { type: 'error'; seq: number; error: SerializedError }
   | { type: 'partial'; partial: unknown };
 

@@ -6,6 +6,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { collectorFactory } from '../platforms.js';
+import type { BlockBuffers } from './block-buffers.js';
 import type { RunOptions } from '../platform.js';
 import type { PlannedTask } from './plan.js';
 import { runTask, type BytesListener, type TaskResult } from './run-task.js';
@@ -45,7 +46,7 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
  * (7.3 s vs 7.2-7.4 s with two, peak RSS 298 MB vs 354-368 MB).
  */
 export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number, options: RunOptions,
-  onRawBytes: BytesListener, inline: boolean, mainParses = false): Promise<PoolResult> {
+  onRawBytes: BytesListener, inline: boolean, mainParses = false, blockBuffers?: BlockBuffers): Promise<PoolResult> {
   if (jobs <= 1 || inline) return runInline(source, options, onRawBytes);
   const workerCount = jobs - 1;
   const results: TaskResult[] = [];
@@ -77,6 +78,7 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
           onRawBytes(msg.n, msg.file);
           break;
         case 'done':
+          if (msg.spare) blockBuffers?.give(msg.spare);
           results[msg.result.seq] = msg.result;
           inFlight--;
           idle.push(worker);

@@ -31,7 +31,11 @@ port.on('message', (msg: ToWorker) => {
       (result) => {
         if (unreported > 0) port.postMessage({ type: 'bytes', n: unreported, file: currentFile });
         unreported = 0;
-        port.postMessage({ type: 'done', result });
+        // A parsed block's buffer goes back for the next block (parallel/block-buffers.ts): nothing
+        // here keeps it (the line splitter copies what it holds across chunks).
+        const spare = (msg.task as PlannedTask).block?.bytes.buffer;
+        if (spare instanceof ArrayBuffer && spare.byteLength > 0) port.postMessage({ type: 'done', result, spare }, [spare]);
+        else port.postMessage({ type: 'done', result });
       },
       (e: unknown) => port.postMessage({ type: 'error', seq: msg.task.seq, error: serializeError(e) }),
     );

@@ -4,7 +4,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { blockTasks } from '../../src/parallel/blocks.js';
+import { BlockBuffers } from '../../src/parallel/block-buffers.js';
+import { BLOCK_BYTES, blockTasks } from '../../src/parallel/blocks.js';
 import { planTasks, SPLIT_MIN_BYTES } from '../../src/parallel/plan.js';
 import { cli, tempDir, jsonl, req, resp, login, H } from '../support/vault.js';
 
@@ -144,6 +145,17 @@ describe('blockTasks', () => {
     }
     expect(Buffer.concat(parts).toString()).toBe(text);
     expect(got.length).toBeGreaterThan(2);
+    // Recycled block buffers (returned by workers, see block-buffers.ts) give the same blocks: a
+    // returned buffer still holds the previous block's bytes, and none of them may show through.
+    const buffers = new BlockBuffers(2, BLOCK_BYTES);
+    const again: Buffer[] = [];
+    let seq2 = 0;
+    for await (const t of blockTasks({ path: p, index: 0, size: fs.statSync(p).size, compression: 'gzip' }, () => seq2++, buffers)) {
+      again.push(Buffer.from(t.block!.bytes));
+      buffers.give(t.block!.bytes.buffer as ArrayBuffer);
+    }
+    expect(again.map((b) => b.length)).toEqual(parts.map((b) => b.length));
+    expect(Buffer.concat(again).equals(Buffer.concat(parts))).toBe(true);
     expect(got.map((g) => g.seq)).toEqual(got.map((_, i) => i));
     let start = 0;
     for (const [i, g] of got.entries()) {
