@@ -1,9 +1,9 @@
 // Event times (spec vault.md §3.5): nanosecond precision, offsets converted to UTC, and the cached
 // fast path (same day as the previous line) gives exactly what the full parse gives.
 import { describe, expect, it } from 'vitest';
-import { formatEventTime, formatSeconds, parseEventTime } from '../../src/ingest/time.js';
+import { formatEventTime, formatSeconds, isUtcSeconds, parseEventTime } from '../../src/ingest/time.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
-import { issueTimeUtc, isUtcSeconds } from '../../src/vault/registration.js';
+import { issueTimeUtc } from '../../src/vault/registration.js';
 
 /** Independent reference: Date.parse on the millisecond part, the rest of the fraction as subNs. */
 function reference(text: string): { ms: number; subNs: number } | null {
@@ -59,7 +59,7 @@ describe('formatSeconds (day-cached) equals Date#toISOString truncated to second
   });
 });
 
-describe('token issue times in UTC (vault/registration.ts)', () => {
+describe('token issue times in UTC (toUtcSeconds, via vault/registration.ts)', () => {
   it('the canonical-form shortcut returns exactly what the full parse and format return', () => {
     const slow = (raw: string): string => {
       const t = parseEventTime(raw);
