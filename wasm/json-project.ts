@@ -391,6 +391,15 @@ function matchKey(node: i32, k: usize, n: usize): usize {
   return ((<u32>load<u8>(stack + (depth >> 3)) >> <u32>(depth & 7)) & 1) != 0;
 }
 
+/** A container opens at `depth`: its kind on the stack, and (within MAX_DEPTH) its shape node. */
+@inline function enterLevel(stack: usize, depth: usize, isObject: bool, node: i32): void {
+  pushLevel(stack, depth, isObject);
+  if (depth <= MAX_DEPTH) {
+    store<i32>(NODE_AT + depth * 4, node);
+    store<i32>(PEND_AT + depth * 4, -1);
+  }
+}
+
 @inline function slotAddr(slot: i32): usize {
   return RESULTS + <usize>slot * 16;
 }
@@ -464,13 +473,9 @@ export function project(len: i32): i32 {
       p = skipWs(p + 1);
       if (load<u8>(p) != 0x7d) {
         depth++;
-        pushLevel(stack, depth, true);
+        // The top-level object is projected through node 0.
+        enterLevel(stack, depth, true, depth == 1 ? 0 : node);
         cur = 1;
-        if (depth <= MAX_DEPTH) {
-          // The top-level object is projected through node 0.
-          store<i32>(NODE_AT + depth * 4, depth == 1 ? 0 : node);
-          store<i32>(PEND_AT + depth * 4, -1);
-        }
         inKey = true;
         continue;
       }
@@ -479,12 +484,8 @@ export function project(len: i32): i32 {
       p = skipWs(p + 1);
       if (load<u8>(p) != 0x5d) {
         depth++;
-        pushLevel(stack, depth, false);
+        enterLevel(stack, depth, false, -1);
         cur = 2;
-        if (depth <= MAX_DEPTH) {
-          store<i32>(NODE_AT + depth * 4, -1);
-          store<i32>(PEND_AT + depth * 4, -1);
-        }
         inKey = false;
         continue;
       }
