@@ -130,15 +130,21 @@ describe('directories, globs, duplicates', () => {
   });
 });
 
+/** The same entries as JSON lines, as one JSON array, and as concatenated pretty-printed objects. */
+function writeForms(name: string, entries: readonly Record<string, unknown>[]): { lines: string; arr: string; pretty: string } {
+  const lines = path.join(dir, `${name}.jsonl`);
+  const arr = path.join(dir, `${name}.json`);
+  const pretty = path.join(dir, `${name}-pretty.json`);
+  fs.writeFileSync(lines, jsonl(entries));
+  fs.writeFileSync(arr, JSON.stringify(entries, null, 2));
+  fs.writeFileSync(pretty, entries.map((e) => JSON.stringify(e, null, 2)).join('\n') + '\n');
+  return { lines, arr, pretty };
+}
+
 describe('JSON array and pretty-printed concatenated objects', () => {
   it('a JSON array file and concatenated pretty-printed objects count exactly like JSON lines', () => {
     const entries = richLog().filter((e) => typeof e !== 'string') as Record<string, unknown>[];
-    const lines = path.join(dir, 'entries.jsonl');
-    const arr = path.join(dir, 'entries.json');
-    const pretty = path.join(dir, 'entries-pretty.json');
-    fs.writeFileSync(lines, jsonl(entries));
-    fs.writeFileSync(arr, JSON.stringify(entries, null, 2));
-    fs.writeFileSync(pretty, entries.map((e) => JSON.stringify(e, null, 2)).join('\n') + '\n');
+    const { lines, arr, pretty } = writeForms('entries', entries);
     const base = cliJson(['count', '--format', 'json', lines]);
     expect(base.total.clients).toBe(4); // the syslog-framed ns1/ line is not part of these entries
     for (const f of [arr, pretty]) {
@@ -157,12 +163,7 @@ describe('JSON array and pretty-printed concatenated objects', () => {
     for (let r = 0; r < 60; r++) {
       for (const e of base) entries.push({ ...e, request: { ...(e.request ?? {}), data: { blob: `${r}-`.padEnd(8000, 'x') } } });
     }
-    const lines = path.join(dir, 'big-entries.jsonl');
-    const arr = path.join(dir, 'big-entries.json');
-    const pretty = path.join(dir, 'big-entries-pretty.json');
-    fs.writeFileSync(lines, jsonl(entries));
-    fs.writeFileSync(arr, JSON.stringify(entries, null, 1));
-    fs.writeFileSync(pretty, entries.map((e) => JSON.stringify(e, null, 2)).join('\n') + '\n');
+    const { lines, arr, pretty } = writeForms('big-entries', entries);
     expect(fs.statSync(arr).size).toBeGreaterThan(4 * 1024 * 1024);
     const want = cliJson(['count', '--format', 'json', '--jobs', '1', lines]);
     expect(Object.values(want.inputs.entries as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(entries.length);
