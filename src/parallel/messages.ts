@@ -11,7 +11,7 @@ export type FromWorker =
   | { type: 'bytes'; n: number; file: string }
   | { type: 'done'; result: TaskResult; spare?: ArrayBuffer }
   | { type: 'error'; seq: number; error: SerializedError }
-  | { type: 'partial'; partial: unknown };
+  | { type: 'partial'; packed: Uint8Array[] };
 
 export interface SerializedError {
   name: string;

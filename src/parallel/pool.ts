@@ -9,6 +9,7 @@ import { collectorFactory } from '../platforms.js';
 import type { BlockBuffers } from './block-buffers.js';
 import type { RunOptions } from '../platform.js';
 import type { PlannedTask } from './plan.js';
+import { unpack } from './packed.js';
 import { runTask, type BytesListener, type TaskResult } from './run-task.js';
 import { deserializeError, type FromWorker } from './messages.js';
 
@@ -38,6 +39,7 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
+
 /**
  * `jobs` threads work: this one and jobs - 1 workers. This thread either inflates compressed inputs
  * (the task source cuts their blocks here) or, with `mainParses` (plain inputs only, where it would
@@ -53,6 +55,7 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
   const results: TaskResult[] = [];
   const tasks: PlannedTask[] = [];
   const partials: unknown[] = [];
+  const packedPartials: Uint8Array[][] = [];
   const workers: Worker[] = [];
   const idle: Worker[] = [];
   const partialOf = new Map<Worker, number>();
@@ -86,10 +89,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
           signal();
           break;
         case 'partial':
-          partials[partialOf.get(worker)!] = msg.partial;
+          packedPartials[partialOf.get(worker)!] = msg.packed;
           sentPartial.add(worker);
-          // Its heap is no longer needed: free it before the next worker serializes its partial.
-          void worker.terminate();
           signal();
           break;
         case 'error':
@@ -157,12 +158,18 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     if (mainCollector !== null) partials[workerCount] = mainCollector.partial();
     // Partials one at a time, each worker exiting once it has sent its own: asking every worker at
     // once had each serialize its partial while all heaps were still full (the run's peak RSS).
+    // They are unpacked only once every worker has exited, so no worker heap is alive meanwhile.
     for (const w of workers) {
       w.postMessage({ type: 'finish' });
       while (!sentPartial.has(w) && failure === null) await waitForEvent();
       if (failure) throw failure;
+      await w.terminate();
     }
     if (failure) throw failure;
+    for (let i = 0; i < workerCount; i++) {
+      partials[i] = unpack(packedPartials[i]!);
+      packedPartials[i] = [];
+    }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -315,14 +315,19 @@ export class VaultCollector implements Collector<VaultPartial> {
 
   partial(): VaultPartial {
     const setEntries = (m: Map<string, Set<number>>): [string, number[]][] => [...m].map(([k, s]) => [k, [...s]]);
+    const tokens = [...this.tokens];
+    const tokenIndex = new Map<OrderedRegistration, number>();
+    for (let i = 0; i < tokens.length; i++) tokenIndex.set(tokens[i]![1], i);
+    const accessors: VaultPartial['accessors'] = [];
+    for (const [accessor, r] of this.accessors) accessors.push([accessor, tokenIndex.get(r) ?? r]);
     return {
       usages: this.usages.values(),
       responseUsages: this.requestEntries === 0 ? this.responseUsages.values() : [],
       requestEntries: this.requestEntries,
       requestStats: this.requestStats,
       responseStats: this.responseStats,
-      tokens: [...this.tokens],
-      accessors: [...this.accessors],
+      tokens,
+      accessors,
       mounts: [...this.mounts.values()],
       tokenMountAccessors: [...this.tokenMountAccessors],
       accessorTokens: [...this.accessorTokens],

@@ -59,7 +59,7 @@ export function merge(partials: VaultPartial[]): Merged {
     addStats(m.requestStats, p.requestStats);
     addStats(m.responseStats, p.responseStats);
     for (const [k, r] of p.tokens) keepEarliestIn(tokens, k, r);
-    for (const [k, r] of p.accessors) keepEarliestIn(accessors, k, r);
+    for (const [k, r] of p.accessors) keepEarliestIn(accessors, k, typeof r === 'number' ? p.tokens[r]![1] : r);
     for (const c of p.mounts) {
       const key = c.nsId + '\u0000' + c.mountPath;
       const prev = mounts.get(key);

@@ -83,7 +83,11 @@ export interface VaultPartial {
   requestStats: RequestStats;
   responseStats: RequestStats;
   tokens: [string, OrderedRegistration][];
-  accessors: [string, OrderedRegistration][];
+  /**
+   * A number is an index into `tokens`: the registration an accessor shares with its token is sent
+   * once (a partial crosses threads as packed data, parallel/packed.ts, which keeps no identity).
+   */
+  accessors: [string, OrderedRegistration | number][];
   mounts: MountCandidate[];
   tokenMountAccessors: [string, { order: Order; accessor: string }][];
   accessorTokens: [string, { order: Order; token: string }][];

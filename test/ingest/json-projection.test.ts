@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INVALID, JsonProjector, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
+import { INVALID, JsonProjector, LONG_LINE, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
 import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from '../../src/vault/entry-shape.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -170,11 +170,31 @@ describe('json projection equals pruneToShape(JSON.parse) on adversarial lines',
       check(small, DEEP_SHAPE, Buffer.from(text), 'small limit');
     }
   });
-  it('grows its memory for long lines and stays correct afterwards', () => {
-    const big = JSON.stringify({ s: 'x'.repeat(3_000_000), a: { x: ['y'.repeat(100_000)] }, n: 7 });
-    check(deep, DEEP_SHAPE, Buffer.from(big), 'big');
-    check(deep, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]}'), 'after big');
-    check(deep, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]'), 'after big, invalid');
+  it('projects a line over LONG_LINE with a projector of its own: same result, its own memory unchanged', () => {
+    const p = new JsonProjector(DEEP_SHAPE);
+    const shared = '{"s":"hmac-sha256:shared-before-and-after","arr":["x"]}';
+    const before = p.project(Buffer.from(shared), 0, shared.length) as Record<string, unknown>;
+    const memory = p.wasmMemoryBytes;
+    const big = JSON.stringify({ s: 'x'.repeat(LONG_LINE + 10), a: { x: ['y'.repeat(100_000)] }, n: 7, o: { k: 'kk' } });
+    check(p, DEEP_SHAPE, Buffer.from(big), 'big');
+    check(p, DEEP_SHAPE, Buffer.from(big.slice(0, -1)), 'big, invalid');
+    check(p, DEEP_SHAPE, Buffer.from(`{"s":"${'a'.repeat(LONG_LINE)}","s":"last wins"}`), 'big, repeated key');
+    expect(p.wasmMemoryBytes).toBe(memory);
+    check(p, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]}'), 'after big');
+    check(p, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]'), 'after big, invalid');
+    // The intern store is untouched by the long line: a repeated value is still the same string.
+    const after = p.project(Buffer.from(shared), 0, shared.length) as Record<string, unknown>;
+    expect(after.s).toBe(before.s);
+    expect(after.arr).toBe(before.arr);
+  });
+  it('grows its memory for lines up to LONG_LINE and stays correct afterwards', () => {
+    const p = new JsonProjector(DEEP_SHAPE);
+    const memory = p.wasmMemoryBytes;
+    const big = JSON.stringify({ s: 'x'.repeat(LONG_LINE - 200_000), a: { x: ['y'.repeat(100_000)] }, n: 7 });
+    check(p, DEEP_SHAPE, Buffer.from(big), 'big');
+    expect(p.wasmMemoryBytes).toBeGreaterThan(memory);
+    check(p, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]}'), 'after big');
+    check(p, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]'), 'after big, invalid');
   });
   it('refuses shapes it cannot honour', () => {
     expect(() => new JsonProjector({ 'a"b': true })).toThrow(/escaping/);

@@ -1,0 +1,311 @@
+// A worker's partial result as one transferable ArrayBuffer. postMessage's structured clone writes
+// every occurrence of a string in full (a token appears 3-5 times in a Vault partial) and the
+// serialized copy exists while the worker's heap is still alive: on the 3 GB bench log that was a
+// 50 MB buffer plus the worker's ~110 MB, the run's peak RSS. Packed, each distinct string is
+// written once, the buffer moves without a copy, and the pool unpacks it after the worker has
+// exited (pool.ts), so the two never coexist.
+//
+// Plain data only: null, undefined, booleans, numbers, strings, arrays and plain objects, which is
+// what Collector.partial() returns (platform.ts). Unpacking gives a value structured clone would
+// give: the same keys in the same order, -0 and NaN kept, lone surrogates kept, and an object
+// reached twice (a registration kept under its token and its accessor) is one object again.
+// Anything else is a programming error and throws.
+
+const enum Tag {
+  Null, Undefined, False, True,
+  /** Non-negative integer ≤ 2^53, as a varint. */
+  UInt,
+  /** Negative integer ≥ -2^53, its magnitude as a varint. */
+  NegInt,
+  Float,
+  /** A string seen for the first time (ASCII: length + bytes); gets the next string index. */
+  Ascii,
+  /** A string with a non-ASCII code unit (UTF-16 code units, so lone surrogates survive). */
+  Utf16,
+  StringRef,
+  /** An array: length + items. */
+  Array,
+  /** A plain object with a new key list: key count + keys + values; gets the next shape index. */
+  ObjectNewShape,
+  /** A plain object whose key list was seen before: shape index + values. */
+  Object,
+  /** Precedes the first packing of a frozen array or object: it gets the next object index. */
+  Shared,
+  /** A frozen array or object seen before: its object index. */
+  ObjectRef,
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Output is written in chunks of this size (or one item's size, if larger) and no item spans two:
+ * growing one buffer by doubling held the old copy and up to half the new one unused (~30 MB at the
+ * 3 GB log's end), where chunks waste at most one item's bytes each.
+ */
+const CHUNK_BYTES = 1 << 20;
+/** A tag and a varint. */
+const HEAD_BYTES = 1 + 8;
+
+class Writer {
+  readonly chunks: Uint8Array[] = [];
+  bytes = new Uint8Array(CHUNK_BYTES);
+  view = new DataView(this.bytes.buffer);
+  at = 0;
+
+  /** Room for an item of up to `n` bytes in the current chunk (a new chunk when it lacks it). */
+  reserve(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    this.chunks.push(this.bytes.subarray(0, this.at));
+    this.bytes = new Uint8Array(Math.max(CHUNK_BYTES, n));
+    this.view = new DataView(this.bytes.buffer);
+    this.at = 0;
+  }
+
+  /** An item of a tag alone. */
+  tag(t: Tag): void {
+    this.reserve(1);
+    this.bytes[this.at++] = t;
+  }
+
+  /** An item of a tag and an unsigned integer ≤ 2^53. */
+  tagged(t: Tag, n: number): void {
+    this.reserve(HEAD_BYTES);
+    this.bytes[this.at++] = t;
+    this.varint(n);
+  }
+
+  /** 7 bits per byte (division, not bit operations, past 32 bits); the caller reserved room. */
+  varint(n: number): void {
+    while (n >= 0x80) {
+      this.bytes[this.at++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.bytes[this.at++] = n;
+  }
+
+  float(n: number): void {
+    this.reserve(9);
+    this.bytes[this.at++] = Tag.Float;
+    this.view.setFloat64(this.at, n, true);
+    this.at += 8;
+  }
+
+  finish(): Uint8Array[] {
+    if (this.at > 0) this.chunks.push(this.bytes.subarray(0, this.at));
+    return this.chunks;
+  }
+}
+
+/**
+ * `value` packed, as chunks: transfer their buffers (each chunk owns one, so nothing is copied) and
+ * unpack the chunks in order.
+ */
+export function pack(value: unknown): Uint8Array[] {
+  const w = new Writer();
+  const strings = new Map<string, number>();
+  // Identity is kept for frozen objects only: those are the shared ones in practice (interned
+  // policy lists, json-projection.ts), and a map of every object was ~30 MB at the 3 GB log's end.
+  const shared = new Map<object, number>();
+  // Key lists seen, by first key: objects built alike share one, found by comparing the few lists
+  // with that first key (keys are internalized strings, so comparing is cheap; joining them into a
+  // map key was most of pack's time).
+  const shapesByFirstKey = new Map<string, { keys: string[]; index: number }[]>();
+  let shapeCount = 0;
+  /** The index of a key list seen before, or -1 after recording it as the next shape. */
+  const shapeOf = (keys: string[]): number => {
+    const first = keys.length === 0 ? '' : keys[0]!;
+    let list = shapesByFirstKey.get(first);
+    if (list === undefined) shapesByFirstKey.set(first, (list = []));
+    for (const s of list) {
+      if (s.keys.length !== keys.length) continue;
+      let same = true;
+      for (let i = 1; i < keys.length; i++) {
+        if (s.keys[i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return s.index;
+    }
+    list.push({ keys, index: shapeCount++ });
+    return -1;
+  };
+
+  const str = (s: string): void => {
+    const ref = strings.get(s);
+    if (ref !== undefined) return w.tagged(Tag.StringRef, ref);
+    strings.set(s, strings.size);
+    w.reserve(HEAD_BYTES + 2 * s.length); // room for either form, so the item stays in one chunk
+    const start = w.at;
+    w.tagged(Tag.Ascii, s.length);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) {
+        // Not ASCII after all: rewritten as UTF-16 code units.
+        w.at = start;
+        w.tagged(Tag.Utf16, s.length);
+        for (let j = 0; j < s.length; j++) {
+          const u = s.charCodeAt(j);
+          w.bytes[w.at++] = u & 0xff;
+          w.bytes[w.at++] = u >>> 8;
+        }
+        return;
+      }
+      w.bytes[w.at++] = c;
+    }
+  };
+
+  const num = (n: number): void => {
+    if (Number.isInteger(n) && !Object.is(n, -0) && n >= -MAX_SAFE && n <= MAX_SAFE) w.tagged(n >= 0 ? Tag.UInt : Tag.NegInt, Math.abs(n));
+    else w.float(n);
+  };
+
+  const put = (v: unknown): void => {
+    switch (typeof v) {
+      case 'string':
+        return str(v);
+      case 'number':
+        return num(v);
+      case 'boolean':
+        return w.tag(v ? Tag.True : Tag.False);
+      case 'undefined':
+        return w.tag(Tag.Undefined);
+      case 'object': {
+        if (v === null) return w.tag(Tag.Null);
+        if (Object.isFrozen(v)) {
+          const ref = shared.get(v);
+          if (ref !== undefined) return w.tagged(Tag.ObjectRef, ref);
+          shared.set(v, shared.size);
+          w.tag(Tag.Shared);
+        }
+        if (Array.isArray(v)) {
+          w.tagged(Tag.Array, v.length);
+          for (let i = 0; i < v.length; i++) put(v[i]);
+          return;
+        }
+        const proto: unknown = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) throw new TypeError(`pack: not plain data (${v.constructor?.name ?? 'object'})`);
+        const keys = Object.keys(v);
+        const shape = shapeOf(keys);
+        if (shape < 0) {
+          w.tagged(Tag.ObjectNewShape, keys.length);
+          for (const k of keys) str(k);
+        } else {
+          w.tagged(Tag.Object, shape);
+        }
+        const o = v as Record<string, unknown>;
+        for (const k of keys) put(o[k]);
+        return;
+      }
+      default:
+        throw new TypeError(`pack: not plain data (${typeof v})`);
+    }
+  };
+
+  put(value);
+  return w.finish();
+}
+
+const EMPTY = {};
+
+/** The value `pack` was given, rebuilt from its chunks. */
+export function unpack(chunks: readonly Uint8Array[]): unknown {
+  const strings: string[] = [];
+  const objects: object[] = [];
+  const shapes: string[][] = [];
+  let chunk = -1;
+  let bytes: Uint8Array = new Uint8Array(0);
+  let buf: Buffer = Buffer.alloc(0);
+  let view: DataView = new DataView(bytes.buffer);
+  let at = 0;
+  /** Items never span chunks (Writer), so a chunk can only end where an item starts. */
+  const nextChunk = (): void => {
+    const c = chunks[++chunk];
+    if (c === undefined) throw new Error('unpack: packed data ends early');
+    bytes = c;
+    buf = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    view = new DataView(c.buffer, c.byteOffset, c.byteLength);
+    at = 0;
+  };
+
+  const varint = (): number => {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[at++]!;
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+    }
+  };
+
+  const codeUnits = (len: number, width: 1 | 2): string => {
+    const end = at + width * len;
+    // Native decoders: latin1 of ASCII bytes, and utf16le, which copies code units as they are.
+    const s = buf.toString(width === 1 ? 'latin1' : 'utf16le', at, end);
+    at = end;
+    return s;
+  };
+
+  const get = (): unknown => {
+    while (at >= bytes.length) nextChunk();
+    const tag = bytes[at++] as Tag;
+    switch (tag) {
+      case Tag.Null: return null;
+      case Tag.Undefined: return undefined;
+      case Tag.False: return false;
+      case Tag.True: return true;
+      case Tag.UInt: return varint();
+      case Tag.NegInt: return -varint();
+      case Tag.Float: {
+        const n = view.getFloat64(at, true);
+        at += 8;
+        return n;
+      }
+      case Tag.Ascii:
+      case Tag.Utf16: {
+        const s = codeUnits(varint(), tag === Tag.Ascii ? 1 : 2);
+        strings.push(s);
+        return s;
+      }
+      case Tag.StringRef: return strings[varint()];
+      case Tag.ObjectRef: return objects[varint()];
+      case Tag.Shared: {
+        const index = objects.length;
+        objects.push(EMPTY);
+        const v = get() as object;
+        objects[index] = v;
+        return v;
+      }
+      case Tag.Array: {
+        const len = varint();
+        const a: unknown[] = new Array(len);
+        for (let i = 0; i < len; i++) a[i] = get();
+        return a;
+      }
+      case Tag.ObjectNewShape:
+      case Tag.Object: {
+        let keys: string[];
+        if (tag === Tag.ObjectNewShape) {
+          const n = varint();
+          keys = [];
+          for (let i = 0; i < n; i++) keys.push(get() as string);
+          shapes.push(keys);
+        } else {
+          keys = shapes[varint()]!;
+        }
+        const o: Record<string, unknown> = {};
+        for (const k of keys) {
+          // An own "__proto__" key, as structured clone makes it, not a prototype change.
+          if (k === '__proto__') Object.defineProperty(o, k, { value: get(), enumerable: true, writable: true, configurable: true });
+          else o[k] = get();
+        }
+        return o;
+      }
+      default:
+        throw new Error(`unpack: corrupt data (tag ${tag as number} at byte ${at - 1} of chunk ${chunk})`);
+    }
+  };
+
+  return get();
+}
