@@ -155,7 +155,6 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     while (inFlight > 0 && failure === null) await waitForEvent();
     await mainLoop;
     if (failure) throw failure;
-    if (mainCollector !== null) partials[workerCount] = mainCollector.partial();
     // Partials one at a time, each worker exiting once it has sent its own: asking every worker at
     // once had each serialize its partial while all heaps were still full (the run's peak RSS).
     // They are unpacked only once every worker has exited, so no worker heap is alive meanwhile.
@@ -170,6 +169,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       partials[i] = unpack(packedPartials[i]!);
       packedPartials[i] = [];
     }
+    // Last: its lists are garbage once merged, and need not exist beside a worker's heap.
+    if (mainCollector !== null) partials[workerCount] = mainCollector.partial();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

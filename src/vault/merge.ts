@@ -33,7 +33,10 @@ function mergeSets(into: Map<string, Set<number>>, entries: [string, number[]][]
   }
 }
 
-/** Usages from different collectors that share facts fold together (earliest month use wins). */
+/**
+ * Usages from different collectors that share facts fold together (earliest month use wins). The
+ * partials' usage objects are taken over and folded into (UsageTable.merge): merge consumes them.
+ */
 function mergeUsages(lists: Usage[][]): Usage[] {
   if (lists.length === 1) return lists[0]!;
   const table = new UsageTable();
