@@ -16,9 +16,10 @@ import type { Collector, RunOptions } from '../platform.js';
 import { exclusionOf, isLoginPath, policyListOf } from './countable.js';
 import { normaliseNamespace, type Namespace } from './namespace.js';
 import {
-  emptyRequestStats, type Creation, type LineRef, type MountCandidate, type OrderedRegistration,
+  emptyRequestStats, type Creation, type LineRef, type OrderedRegistration,
   type RequestStats, type UsageFacts, type VaultPartial,
 } from './partial.js';
+import { MountCandidates } from './mount-candidates.js';
 import { UsageTable } from './usage-table.js';
 import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from './entry-shape.js';
 import { isIssuingPath, isTokenCreatePath, registrationOf } from './registration.js';
@@ -53,7 +54,7 @@ export class VaultCollector implements Collector<VaultPartial> {
   private readonly responseStats = emptyRequestStats();
   private readonly tokens = new Map<string, OrderedRegistration>();
   private readonly accessors = new Map<string, OrderedRegistration>();
-  private readonly mounts = new Map<string, MountCandidate>();
+  private readonly mounts = new MountCandidates();
   private readonly tokenMountAccessors = new Map<string, { order: Order; accessor: string }>();
   private readonly accessorTokens = new Map<string, { order: Order; token: string }>();
   private readonly kmip = new Map<string, Set<number>>();
@@ -243,20 +244,8 @@ export class VaultCollector implements Collector<VaultPartial> {
     keepEarliestIn(this.tokens, token, ordered);
     if (accessor !== '') keepEarliestIn(this.accessors, accessor, ordered);
     if (reg.mountPath !== null) {
-      const key = ns.id + SEP + reg.mountPath;
-      let c = this.mounts.get(key);
-      if (c === undefined) {
-        c = { nsId: ns.id, mountPath: reg.mountPath, accessor: '', accessorOrder: null, type: '', typeOrder: null };
-        this.mounts.set(key, c);
-      }
-      if (reg.mountAccessor !== '' && (c.accessorOrder === null || compareOrder(order, c.accessorOrder) < 0)) {
-        c.accessor = reg.mountAccessor;
-        c.accessorOrder = order;
-      }
-      if (reg.mountType !== '' && (c.typeOrder === null || compareOrder(order, c.typeOrder) < 0)) {
-        c.type = reg.mountType;
-        c.typeOrder = order;
-      }
+      this.mounts.fold(ns.id, reg.mountPath, reg.mountAccessor, reg.mountAccessor !== '' ? order : null,
+        reg.mountType, reg.mountType !== '' ? order : null);
     }
     if (this.options.profile === 'vault-1.6' && inRange) {
       // vault-1.6 counted every login and token-create response at creation (§14.1).
@@ -328,7 +317,7 @@ export class VaultCollector implements Collector<VaultPartial> {
       responseStats: this.responseStats,
       tokens,
       accessors,
-      mounts: [...this.mounts.values()],
+      mounts: this.mounts.values(),
       tokenMountAccessors: [...this.tokenMountAccessors],
       accessorTokens: [...this.accessorTokens],
       kmip: setEntries(this.kmip),

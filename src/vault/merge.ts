@@ -9,6 +9,7 @@ import { EXCLUSION_REASONS } from './countable.js';
 import type { Creation, OrderedRegistration, RequestStats, Usage, VaultPartial } from './partial.js';
 import { emptyRequestStats } from './partial.js';
 import { TOKEN_MOUNT_PATH } from './registration.js';
+import { MountCandidates } from './mount-candidates.js';
 import { UsageTable } from './usage-table.js';
 
 /** The partials merged: the same facts, with the keyed lists turned into lookups. */
@@ -47,7 +48,7 @@ function mergeUsages(lists: Usage[][]): Usage[] {
 export function merge(partials: VaultPartial[]): Merged {
   const tokens = new Map<string, OrderedRegistration>();
   const accessors = new Map<string, OrderedRegistration>();
-  const mounts = new Map<string, { nsId: string; mountPath: string; accessor: string; accessorOrder: Order | null; type: string; typeOrder: Order | null }>();
+  const mounts = new MountCandidates();
   const tma = new Map<string, { order: Order; accessor: string }>();
   const at = new Map<string, { order: Order; token: string }>();
   const creations = new Map<string, Creation>();
@@ -63,22 +64,7 @@ export function merge(partials: VaultPartial[]): Merged {
     addStats(m.responseStats, p.responseStats);
     for (const [k, r] of p.tokens) keepEarliestIn(tokens, k, r);
     for (const [k, r] of p.accessors) keepEarliestIn(accessors, k, typeof r === 'number' ? p.tokens[r]![1] : r);
-    for (const c of p.mounts) {
-      const key = c.nsId + '\u0000' + c.mountPath;
-      const prev = mounts.get(key);
-      if (prev === undefined) {
-        mounts.set(key, { ...c });
-        continue;
-      }
-      if (c.accessorOrder && (!prev.accessorOrder || compareOrder(c.accessorOrder, prev.accessorOrder) < 0)) {
-        prev.accessor = c.accessor;
-        prev.accessorOrder = c.accessorOrder;
-      }
-      if (c.typeOrder && (!prev.typeOrder || compareOrder(c.typeOrder, prev.typeOrder) < 0)) {
-        prev.type = c.type;
-        prev.typeOrder = c.typeOrder;
-      }
-    }
+    for (const c of p.mounts) mounts.fold(c.nsId, c.mountPath, c.accessor, c.accessorOrder, c.type, c.typeOrder);
     for (const [k, v] of p.tokenMountAccessors) keepEarliestIn(tma, k, v);
     for (const [k, v] of p.accessorTokens) keepEarliestIn(at, k, v);
     mergeSets(m.kmip, p.kmip);
