@@ -63,6 +63,19 @@ describe('packed partials unpack to what structured clone gives', () => {
     expect(Object.keys(got)).toEqual(['__proto__', 'x']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+  it('reads own keys only: null-prototype objects, and an enumerable key added to Object.prototype', () => {
+    const bare = Object.assign(Object.create(null) as object, { a: 1, b: 'x' });
+    expect(roundTrip([bare, { a: 1, b: 'x' }])).toStrictEqual([{ a: 1, b: 'x' }, { a: 1, b: 'x' }]);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.injected = 'inherited';
+    try {
+      const got = roundTrip([{ a: 1 }, { a: 2, b: 3 }, { a: 4 }]);
+      expect(JSON.stringify(got)).toBe('[{"a":1},{"a":2,"b":3},{"a":4}]');
+      expect(Object.keys((got as object[])[0]!)).toEqual(['a']);
+    } finally {
+      delete proto.injected;
+    }
+  });
   it('keeps a frozen object reached twice as one object, and copies an unfrozen one', () => {
     const frozen = Object.freeze(['p1', 'p2']);
     const plain = { a: 1 };
