@@ -45,33 +45,63 @@ function countOfMonth(items: readonly ClientMonth<ClientAttr>[]): Counts {
   return countOf(items.map((cm) => cm.observation.attr.type));
 }
 
-/** Namespace/mount breakdown of a set of client-months [V9], sorted as §8.3 fixes. */
-export function breakdown(items: Iterable<ClientMonth<ClientAttr>>, withMounts: boolean): NamespaceCounts[] {
-  const spaces = new Map<string, { id: string; path: string; clients: Map<string, ClientType>;
-    mounts: Map<string, { path: string; type: string; typeOrder: Order; clients: Map<string, ClientType> }> }>();
+/**
+ * The clients of one namespace or mount. Client-months of one month hold each client once (the
+ * ledger yields each (client, month) once), so those are counted as they come; otherwise a client
+ * counts once, with the type it was last seen with. Measured: the per-client maps of the month
+ * breakdowns were ~2/3 of breakdown's 190 ms on the 3 GB bench log.
+ */
+class ClientTally {
+  private readonly types: Map<string, ClientType> | null;
+  private entity = 0;
+  private nonEntity = 0;
+
+  constructor(eachClientOnce: boolean) {
+    this.types = eachClientOnce ? null : new Map();
+  }
+
+  add(client: string, type: ClientType): void {
+    if (this.types !== null) this.types.set(client, type);
+    else if (type === 'entity') this.entity++;
+    else this.nonEntity++;
+  }
+
+  counts(): Counts {
+    if (this.types !== null) return countOf(this.types.values());
+    return { ...zeroCounts(), clients: this.entity + this.nonEntity, entity_clients: this.entity, non_entity_clients: this.nonEntity };
+  }
+}
+
+/**
+ * Namespace/mount breakdown of a set of client-months [V9], sorted as §8.3 fixes. `oneMonth`: the
+ * items are of one month (each client at most once).
+ */
+export function breakdown(items: Iterable<ClientMonth<ClientAttr>>, withMounts: boolean, oneMonth = false): NamespaceCounts[] {
+  const spaces = new Map<string, { id: string; path: string; clients: ClientTally;
+    mounts: Map<string, { path: string; type: string; typeOrder: Order; clients: ClientTally }> }>();
   for (const it of items) {
     const a = it.observation.attr;
     let ns = spaces.get(a.ns.id);
-    if (ns === undefined) spaces.set(a.ns.id, (ns = { id: a.ns.id, path: a.ns.path, clients: new Map(), mounts: new Map() }));
-    ns.clients.set(it.client, a.type);
+    if (ns === undefined) spaces.set(a.ns.id, (ns = { id: a.ns.id, path: a.ns.path, clients: new ClientTally(oneMonth), mounts: new Map() }));
+    ns.clients.add(it.client, a.type);
     if (!withMounts) continue;
     let mt = ns.mounts.get(a.mountPath);
     if (mt === undefined) {
-      ns.mounts.set(a.mountPath, (mt = { path: a.mountPath, type: a.mountType, typeOrder: it.observation.order, clients: new Map() }));
+      ns.mounts.set(a.mountPath, (mt = { path: a.mountPath, type: a.mountType, typeOrder: it.observation.order, clients: new ClientTally(oneMonth) }));
     } else if (compareOrder(it.observation.order, mt.typeOrder) < 0) {
       mt.type = a.mountType;
       mt.typeOrder = it.observation.order;
     }
-    mt.clients.set(it.client, a.type);
+    mt.clients.add(it.client, a.type);
   }
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return [...spaces.values()]
     .map((ns) => ({
       namespace_id: ns.id,
       namespace_path: ns.path,
-      counts: countOf(ns.clients.values()),
+      counts: ns.clients.counts(),
       mounts: [...ns.mounts.values()]
-        .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: countOf(mt.clients.values()) }))
+        .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: mt.clients.counts() }))
         .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.mount_path, b.mount_path)),
     }))
     .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.namespace_path, b.namespace_path) || cmp(a.namespace_id, b.namespace_id));
@@ -263,10 +293,10 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
       return {
         timestamp: calendar.timestamp(mi),
         counts: countOfMonth(items),
-        namespaces: breakdown(items, true),
+        namespaces: breakdown(items, true, true),
         new_clients: {
           counts: countOfMonth(fresh),
-          namespaces: breakdown(fresh, true),
+          namespaces: breakdown(fresh, true, true),
         },
       };
     }),
