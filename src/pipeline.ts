@@ -76,8 +76,8 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   };
   const t0 = performance.now();
   // Plain files only: this thread would otherwise idle while workers parse (see runTasks).
-  const mainParses = files.every((f) => f.compression === 'none');
-  const { results, partials, tasks } = await runTasks(source, p.jobs, options, onRawBytes, inline, mainParses, blockBuffers);
+  const parseHere = files.every((f) => f.compression === 'none') && totalBytes !== null ? { totalBytes } : null;
+  const { results, partials, tasks, tailLeftBytes } = await runTasks(source, p.jobs, options, onRawBytes, inline, parseHere, blockBuffers);
   const t1 = performance.now();
 
   // Per-file statistics: byte ranges of one file merge in file order; line numbers of a range
@@ -100,7 +100,8 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   const result = finish(partials, { options, files: fileStats, warnings, resolveLine, strict: p.strict, detected });
   if (process.env.CLIENT_AUDITOR_TIMING) {
     // Phase timings for performance work (bench/README.md); never part of the report.
-    process.stderr.write(`timing: ${tasks.length} task(s), read+collect ${(t1 - t0).toFixed(0)} ms, finish ${(performance.now() - t1).toFixed(0)} ms\n`);
+    const tail = tailLeftBytes === null ? '' : `, workers finished with ${tailLeftBytes} byte(s) left to this thread`;
+    process.stderr.write(`timing: ${tasks.length} task(s), read+collect ${(t1 - t0).toFixed(0)} ms, finish ${(performance.now() - t1).toFixed(0)} ms${tail}\n`);
   }
   return { platform, detected, files: fileStats, result };
 }

@@ -19,6 +19,8 @@ export interface PoolResult {
   partials: unknown[];
   /** Every task that ran, in seq order (the source may have created them lazily). */
   tasks: PlannedTask[];
+  /** Input bytes not yet taken when an idle worker was first left out of the tail (TAIL_SHARE), or null. */
+  tailLeftBytes: number | null;
 }
 
 async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions, onRawBytes: BytesListener): Promise<PoolResult> {
@@ -29,7 +31,7 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
     tasks.push(task);
     results[task.seq] = await runTask(task, collector, onRawBytes);
   }
-  return { results, partials: [collector.partial()], tasks };
+  return { results, partials: [collector.partial()], tasks, tailLeftBytes: null };
 }
 
 /**
@@ -39,17 +41,40 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
+/**
+ * When this thread parses, the input's last TAIL_SHARE (at most TAIL_MAX_BYTES) is left to it: a
+ * worker that falls idle then packs and sends its partial (packed.ts) instead of taking another
+ * range, so the packing overlaps this thread's last ranges rather than following them. About the
+ * packing time at this thread's speed on the bench logs (1.1 GB: ~0.2 s, ~50 MB; 3 GB: ~0.45 s,
+ * ~125 MB). Packing grows with distinct tokens, not bytes, hence the cap: a 100 GB input would
+ * otherwise leave 4 GB to one thread.
+ */
+const TAIL_SHARE = 0.04;
+const TAIL_MAX_BYTES = 128 * 1024 * 1024;
+
+/** This thread parses too (plain inputs only), and the inputs hold `totalBytes`. */
+export interface ParseHere {
+  totalBytes: number;
+}
+
+function taskBytes(task: PlannedTask): number {
+  const size = task.file.size ?? 0;
+  if (task.range === null) return size;
+  return Math.max(0, Math.min(task.range.end, size) - task.range.start);
+}
+
 
 /**
  * `jobs` threads work: this one and jobs - 1 workers. This thread either inflates compressed inputs
- * (the task source cuts their blocks here) or, with `mainParses` (plain inputs only, where it would
- * otherwise idle), runs a collector of its own and takes tasks like a worker. Each isolate costs
+ * (the task source cuts their blocks here) or, with `parseHere` (plain inputs only, where it would
+ * otherwise idle), runs a collector of its own and takes tasks like a worker, and the tail of the
+ * input (TAIL_SHARE). Each isolate costs
  * ~100 MB at peak; measured on the 1.1 GB bench .gz, one worker keeps up with this thread's inflating
  * (7.3 s vs 7.2-7.4 s with two, peak RSS 298 MB vs 354-368 MB). Block buffers the workers send back
  * once parsed go to `blockBuffers`, for the next blocks (block-buffers.ts).
  */
 export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number, options: RunOptions,
-  onRawBytes: BytesListener, inline: boolean, mainParses = false, blockBuffers?: BlockBuffers): Promise<PoolResult> {
+  onRawBytes: BytesListener, inline: boolean, parseHere: ParseHere | null = null, blockBuffers?: BlockBuffers): Promise<PoolResult> {
   if (jobs <= 1 || inline) return runInline(source, options, onRawBytes);
   const workerCount = jobs - 1;
   const results: TaskResult[] = [];
@@ -60,6 +85,9 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
   const idle: Worker[] = [];
   const partialOf = new Map<Worker, number>();
   const sentPartial = new Set<Worker>();
+  /** Workers told to finish, and their exits (a worker is terminated once its partial is here). */
+  const finishing = new Set<Worker>();
+  const exits = new Map<Worker, Promise<number>>();
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const signal = (): void => {
@@ -91,6 +119,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
         case 'partial':
           packedPartials[partialOf.get(worker)!] = msg.packed;
           sentPartial.add(worker);
+          // Its heap is no longer needed: freed while this thread goes on.
+          exits.set(worker, worker.terminate());
           signal();
           break;
         case 'error':
@@ -108,15 +138,28 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       signal();
     });
   }
-  // The source is shared by the dispatch loop below and, with mainParses, this thread's own loop
+  const finish = (w: Worker): void => {
+    finishing.add(w);
+    w.postMessage({ type: 'finish' });
+  };
+  // The source is shared by the dispatch loop below and, with parseHere, this thread's own loop
   // (an async generator queues concurrent next() calls, so each task is handed out once).
   const it = source[Symbol.asyncIterator]();
-  const mainCollector = mainParses ? (await collectorFactory(options.platform))(options) : null;
+  let takenBytes = 0;
+  const take = async (): Promise<IteratorResult<PlannedTask>> => {
+    const r = await it.next();
+    if (!r.done) takenBytes += taskBytes(r.value);
+    return r;
+  };
+  const tailBytes = parseHere === null ? -1 : Math.min(parseHere.totalBytes * TAIL_SHARE, TAIL_MAX_BYTES);
+  const inTail = (): boolean => parseHere !== null && parseHere.totalBytes - takenBytes <= tailBytes;
+  let tailLeftBytes: number | null = null;
+  const mainCollector = parseHere !== null ? (await collectorFactory(options.platform))(options) : null;
   const mainLoop = (async (): Promise<void> => {
     if (mainCollector === null) return;
     for (;;) {
       if (failure) return;
-      const r = await it.next();
+      const r = await take();
       if (r.done) return;
       tasks.push(r.value);
       results[r.value.seq] = await runTask(r.value, mainCollector, onRawBytes);
@@ -131,15 +174,22 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     // for a busy worker is one this thread could have taken (measured: the worker finished 3 ranges,
     // ~250 ms, after this thread ran dry).
     const readAhead = mainCollector === null;
-    let next: Promise<IteratorResult<PlannedTask>> | null = readAhead ? it.next() : null;
+    let next: Promise<IteratorResult<PlannedTask>> | null = readAhead ? take() : null;
     for (;;) {
       if (next === null) {
         while (idle.length === 0 && failure === null) await waitForEvent();
         if (failure) throw failure;
+        // The tail is this thread's: an idle worker (no task in flight) packs its partial meanwhile.
+        if (inTail()) {
+          tailLeftBytes ??= parseHere!.totalBytes - takenBytes;
+          while (idle.length > 0) finish(idle.pop()!);
+          if (finishing.size === workers.length) break;
+          continue;
+        }
       }
-      const r = await (next ?? it.next());
+      const r = await (next ?? take());
       if (r.done) break;
-      next = readAhead ? it.next() : null;
+      next = readAhead ? take() : null;
       while (idle.length === 0 && failure === null) await waitForEvent();
       if (failure) throw failure;
       const task = r.value;
@@ -159,10 +209,10 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     // once had each serialize its partial while all heaps were still full (the run's peak RSS).
     // They are unpacked only once every worker has exited, so no worker heap is alive meanwhile.
     for (const w of workers) {
-      w.postMessage({ type: 'finish' });
+      if (!finishing.has(w)) finish(w);
       while (!sentPartial.has(w) && failure === null) await waitForEvent();
       if (failure) throw failure;
-      await w.terminate();
+      await exits.get(w);
     }
     if (failure) throw failure;
     for (let i = 0; i < workerCount; i++) {
@@ -176,5 +226,5 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
   }
   // Two loops took tasks: list them in plan order (line numbers of ranges add up in that order).
   tasks.sort((a, b) => a.seq - b.seq);
-  return { results, partials, tasks };
+  return { results, partials, tasks, tailLeftBytes };
 }

@@ -60,6 +60,34 @@ describe('--jobs 1 vs --jobs 2 and 3', () => {
     expect(three.stdout === oneReversed.stdout).toBe(true);
   });
 
+  it('byte-identical when the last few percent are left to this thread while the workers pack (pool.ts TAIL_SHARE)', () => {
+    // Big files first and a few small ones last (under 4 % of the bytes together): a worker that
+    // falls idle with only those left packs its partial while this thread parses them.
+    const files: string[] = [];
+    for (let f = 0; f < 9; f++) {
+      const p = path.join(dir, `tail-${f}.log`);
+      const lines: string[] = [];
+      const n = f < 6 ? 4000 : 40;
+      for (let i = f * 2500; i < f * 2500 + n; i++) lines.push(lineFor(i));
+      fs.writeFileSync(p, lines.join('\n') + '\n');
+      files.push(p);
+    }
+    const one = cli(['count', '--format', 'json', '--jobs', '1', ...files]);
+    expect(one.code).toBe(0);
+    // Which thread takes the small files depends on which finishes its big file first (about half
+    // the runs hand some over); runs stop once one has, after at most 10 pairs.
+    let handedOver = 0;
+    for (let attempt = 0; attempt < 10 && handedOver === 0; attempt++) {
+      for (const jobs of ['2', '3']) {
+        const got = cli(['count', '--format', 'json', '--jobs', jobs, ...files], { env: { CLIENT_AUDITOR_TIMING: '1' } });
+        expect(got.code, got.stderr).toBe(0);
+        expect(got.stdout === one.stdout, `--jobs ${jobs}`).toBe(true);
+        const left = /workers finished with (\d+) byte\(s\) left/.exec(got.stderr);
+        if (left !== null && Number(left[1]) > 0) handedOver++;
+      }
+    }
+    expect(handedOver).toBeGreaterThan(0);
+  });
   it('byte-identical on mixed plain and .gz inputs (this thread inflates, workers parse) for --jobs 1, 2, 3', () => {
     const plain = path.join(dir, 'mixed-a.log');
     const other = path.join(dir, 'mixed-b.log');
