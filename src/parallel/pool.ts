@@ -63,15 +63,14 @@ function taskBytes(task: PlannedTask): number {
   return Math.max(0, Math.min(task.range.end, size) - task.range.start);
 }
 
-
 /**
  * `jobs` threads work: this one and jobs - 1 workers. This thread either inflates compressed inputs
  * (the task source cuts their blocks here) or, with `parseHere` (plain inputs only, where it would
- * otherwise idle), runs a collector of its own and takes tasks like a worker, and the tail of the
- * input (TAIL_SHARE). Each isolate costs
- * ~100 MB at peak; measured on the 1.1 GB bench .gz, one worker keeps up with this thread's inflating
- * (7.3 s vs 7.2-7.4 s with two, peak RSS 298 MB vs 354-368 MB). Block buffers the workers send back
- * once parsed go to `blockBuffers`, for the next blocks (block-buffers.ts).
+ * otherwise idle), runs a collector of its own and takes tasks like a worker, the input's tail
+ * (TAIL_SHARE) alone. Each isolate costs ~100 MB at peak; measured on the 1.1 GB bench .gz, one
+ * worker keeps up with this thread's inflating (7.3 s vs 7.2-7.4 s with two, peak RSS 298 MB vs
+ * 354-368 MB). Block buffers the workers send back once parsed go to `blockBuffers`, for the next
+ * blocks (block-buffers.ts).
  */
 export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number, options: RunOptions,
   onRawBytes: BytesListener, inline: boolean, parseHere: ParseHere | null = null, blockBuffers?: BlockBuffers): Promise<PoolResult> {
@@ -205,9 +204,10 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     while (inFlight > 0 && failure === null) await waitForEvent();
     await mainLoop;
     if (failure) throw failure;
-    // Partials one at a time, each worker exiting once it has sent its own: asking every worker at
-    // once had each serialize its partial while all heaps were still full (the run's peak RSS).
-    // They are unpacked only once every worker has exited, so no worker heap is alive meanwhile.
+    // The other partials one at a time, each worker exiting once it has sent its own: asking every
+    // worker at once had each serialize its partial while all heaps were still full (the run's peak
+    // RSS). Workers idle in the tail were told at once: with 3+ threads they pack side by side.
+    // Partials are unpacked only once every worker has exited, so no worker heap is alive meanwhile.
     for (const w of workers) {
       if (!finishing.has(w)) finish(w);
       while (!sentPartial.has(w) && failure === null) await waitForEvent();
