@@ -1,15 +1,15 @@
-// A worker's partial result as one transferable ArrayBuffer. postMessage's structured clone writes
+// A worker's partial result as transferable chunks of bytes. postMessage's structured clone writes
 // every occurrence of a string in full (a token appears 3-5 times in a Vault partial) and the
 // serialized copy exists while the worker's heap is still alive: on the 3 GB bench log that was a
-// 50 MB buffer plus the worker's ~110 MB, the run's peak RSS. Packed, each distinct string is
-// written once, the buffer moves without a copy, and the pool unpacks it after the worker has
-// exited (pool.ts), so the two never coexist.
+// 50 MB buffer beside the worker's ~100 MB heap and memory, the run's peak RSS. Packed, each distinct
+// string is written once (17 MB for that partial), the chunks move without a copy, and the pool
+// unpacks them after the worker has exited (pool.ts), so the two never coexist.
 //
 // Plain data only: null, undefined, booleans, numbers, strings, arrays and plain objects, which is
-// what Collector.partial() returns (platform.ts). Unpacking gives a value structured clone would
-// give: the same keys in the same order, -0 and NaN kept, lone surrogates kept, and an object
-// reached twice (a registration kept under its token and its accessor) is one object again.
-// Anything else is a programming error and throws.
+// what Collector.partial() returns (platform.ts); no cycles. Unpacking gives what structured clone
+// would give (the same keys in the same order, -0 and NaN kept, lone surrogates kept), except that
+// only frozen objects reached twice are one object again: others come back as equal copies (the
+// Vault partial refers to shared registrations by index instead). Anything else throws.
 
 const enum Tag {
   Null, Undefined, False, True,
@@ -39,8 +39,9 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
  * Output is written in chunks of this size (or one item's size, if larger) and no item spans two:
- * growing one buffer by doubling held the old copy and up to half the new one unused (~30 MB at the
- * 3 GB log's end), where chunks waste at most one item's bytes each.
+ * growing one buffer by doubling held the old copy and up to half the new one unused (the 3 GB log's
+ * 17 MB partial: a 32 MB buffer and the 16 MB one it outgrew), where chunks waste at most one item's
+ * bytes each.
  */
 const CHUNK_BYTES = 1 << 20;
 /** A tag and a varint. */
@@ -104,7 +105,8 @@ export function pack(value: unknown): Uint8Array[] {
   const w = new Writer();
   const strings = new Map<string, number>();
   // Identity is kept for frozen objects only: those are the shared ones in practice (interned
-  // policy lists, json-projection.ts), and a map of every object was ~30 MB at the 3 GB log's end.
+  // policy lists, json-projection.ts), and a map of every object would hold them all (260k in the
+  // 1.1 GB log's partial).
   const shared = new Map<object, number>();
   // Key lists seen, by first key. An object is matched against them with a for-in walk (which
   // allocates nothing, where Object.keys copied an array per object), and its values are read by a
