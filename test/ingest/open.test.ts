@@ -55,6 +55,16 @@ describe('openInput with reused read buffers', () => {
     const gz = file('plain.log.gz', zlib.gzipSync(bytes), 'gzip');
     expect((await readAll(openInput(gz, null, () => {}, { reuseBuffer: true }))).equals(bytes)).toBe(true);
   });
+  it('keeps two readers of one thread apart, before and after their buffers are reused', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await Promise.all([
+        readAll(openInput(plain, null, () => {}, { reuseBuffer: true })),
+        readAll(openInput(plain, { start: 12345, end: 2_500_000 }, () => {}, { reuseBuffer: true })),
+      ]);
+      expect(a.equals(bytes), `round ${round}, whole file`).toBe(true);
+      expect(b.equals(bytes.subarray(12345, 2_500_000)), `round ${round}, range`).toBe(true);
+    }
+  });
   it('closes the file when the caller stops early, with a read still in flight', async () => {
     const rejections: unknown[] = [];
     const onRejection = (e: unknown): void => void rejections.push(e);
