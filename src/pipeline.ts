@@ -13,6 +13,7 @@ import { BLOCK_BYTES, blockTasks } from './parallel/blocks.js';
 import { runTasks } from './parallel/pool.js';
 import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
 import { finisher } from './platforms.js';
+import { mark, marksText } from './timing.js';
 
 export interface PipelineInput {
   inputs: string[];
@@ -75,6 +76,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
     p.onProgress?.(done, totalBytes, file);
   };
   const t0 = performance.now();
+  mark('inputs planned');
   // Plain files only: this thread would otherwise idle while workers parse (see runTasks).
   const parseHere = files.every((f) => f.compression === 'none') && totalBytes !== null ? { totalBytes } : null;
   const { results, partials, tasks, tailLeftBytes } = await runTasks(source, p.jobs, options, onRawBytes, inline, parseHere, blockBuffers);
@@ -101,7 +103,9 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   if (process.env.CLIENT_AUDITOR_TIMING) {
     // Phase timings for performance work (bench/README.md); never part of the report.
     const tail = tailLeftBytes === null ? '' : `, workers finished with ${tailLeftBytes} byte(s) left to this thread`;
+    mark('finished');
     process.stderr.write(`timing: ${tasks.length} task(s), read+collect ${(t1 - t0).toFixed(0)} ms, finish ${(performance.now() - t1).toFixed(0)} ms${tail}\n`);
+    process.stderr.write(`timing: ms since start: ${marksText()}\n`);
   }
   return { platform, detected, files: fileStats, result };
 }

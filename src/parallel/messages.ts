@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import type { PlannedTask } from './plan.js';
 import type { TaskResult } from './run-task.js';
+import type { Mark } from '../timing.js';
 
 export type ToWorker = { type: 'task'; task: PlannedTask } | { type: 'finish' };
 
@@ -11,7 +12,7 @@ export type FromWorker =
   | { type: 'bytes'; n: number; file: string }
   | { type: 'done'; result: TaskResult; spare?: ArrayBuffer }
   | { type: 'error'; seq: number; error: SerializedError }
-  | { type: 'partial'; packed: Uint8Array[] };
+  | { type: 'partial'; packed: Uint8Array[]; marks: Mark[] };
 
 export interface SerializedError {
   name: string;

@@ -12,6 +12,7 @@ import type { PlannedTask } from './plan.js';
 import { unpack } from './packed.js';
 import { runTask, type BytesListener, type TaskResult } from './run-task.js';
 import { deserializeError, type FromWorker } from './messages.js';
+import { addMarks, mark } from '../timing.js';
 
 export interface PoolResult {
   /** Indexed by task seq. */
@@ -118,6 +119,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
         case 'partial':
           packedPartials[partialOf.get(worker)!] = msg.packed;
           sentPartial.add(worker);
+          addMarks(`worker ${partialOf.get(worker)!}`, msg.marks);
+          mark(`worker ${partialOf.get(worker)!} partial here`);
           // Its heap is no longer needed: freed while this thread goes on.
           exits.set(worker, worker.terminate());
           signal();
@@ -159,10 +162,11 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     for (;;) {
       if (failure) return;
       const r = await take();
-      if (r.done) return;
+      if (r.done) break;
       tasks.push(r.value);
       results[r.value.seq] = await runTask(r.value, mainCollector, onRawBytes);
     }
+    mark('this thread parsed');
   })().catch((e: unknown) => {
     failure ??= e instanceof Error ? e : new Error(String(e));
     signal();
@@ -215,11 +219,13 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       await exits.get(w);
     }
     if (failure) throw failure;
+    mark('workers exited');
     for (let i = 0; i < workerCount; i++) {
       partials[i] = unpack(packedPartials[i]!);
       packedPartials[i] = [];
     }
     // Last: its lists are garbage once merged, and need not exist beside a worker's heap.
+    mark('unpacked');
     if (mainCollector !== null) partials[workerCount] = mainCollector.partial();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -8,10 +8,13 @@ import type { PlannedTask } from './plan.js';
 import { pack } from './packed.js';
 import { runTask } from './run-task.js';
 import { serializeError, type ToWorker } from './messages.js';
+import { mark, ownMarks } from '../timing.js';
 
 const options = (workerData as { options: RunOptions }).options;
 const collector = (await collectorFactory(options.platform))(options);
 const port = parentPort!;
+mark('ready');
+let firstTask = true;
 
 // Progress messages are batched: one postMessage per ~8 MiB keeps their cost invisible.
 const BYTES_BATCH = 8 * 1024 * 1024;
@@ -28,6 +31,8 @@ const onRawBytes = (n: number, file: string): void => {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'task') {
+    if (firstTask) mark('first task');
+    firstTask = false;
     runTask(msg.task as PlannedTask, collector, onRawBytes).then(
       (result) => {
         if (unreported > 0) port.postMessage({ type: 'bytes', n: unreported, file: currentFile });
@@ -42,7 +47,9 @@ port.on('message', (msg: ToWorker) => {
     );
   } else {
     // Packed and transferred, not cloned: see packed.ts for the memory this saves.
+    mark('parsed');
     const packed = pack(collector.partial());
-    port.postMessage({ type: 'partial', packed }, packed.map((c) => c.buffer as ArrayBuffer));
+    mark('packed');
+    port.postMessage({ type: 'partial', packed, marks: ownMarks() }, packed.map((c) => c.buffer as ArrayBuffer));
   }
 });

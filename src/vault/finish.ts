@@ -8,6 +8,7 @@ import { compareTimes, formatEventTime, formatSeconds, type EventTime } from '..
 import { ClientMonthLedger, type ClientMonth } from '../ledger/client-months.js';
 import { MonthCalendar } from '../ledger/months.js';
 import type { FinishContext, PlatformResult } from '../platform.js';
+import { mark } from '../timing.js';
 import { inputWarnings } from '../report/input-warnings.js';
 import { renderVaultClients } from '../report/vault-clients.js';
 import { renderVaultCount } from '../report/vault-count.js';
@@ -117,6 +118,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   const profile = options.profile;
   const calendar = new MonthCalendar(options.billingDay);
   const m = merge(partials);
+  mark('merged');
   const warnings: string[] = [...ctx.warnings, ...inputWarnings(ctx.files)];
   if (m.namespacesWithoutId > 0) warnings.push(`namespace-without-id: ${m.namespacesWithoutId} entries`);
   if (m.otherEntries > 0) warnings.push(`unknown-entry-type: ${m.otherEntries} entries`);
@@ -235,6 +237,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   const monthIndexes: number[] = [];
   if (!legacy && firstMonth !== null && lastMonth !== null) for (let i = firstMonth; i <= lastMonth; i++) monthIndexes.push(i);
 
+  mark('ledger');
   const all = [...ledger.clientMonths()];
   const byMonth = new Map<number, ClientMonth<ClientAttr>[]>();
   const attribution = { issuer: 0, display_name: 0, token_mount: 0, unknown: 0 };
