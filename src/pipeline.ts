@@ -46,6 +46,7 @@ function isLinesFile(file: InputFile): boolean {
 }
 
 export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
+  mark('pipeline');
   const { files, warnings } = expandInputs(p.inputs);
   const detected = p.platform === null;
   const platform = p.platform ?? (await detectPlatform(files));

@@ -11,6 +11,7 @@ import type { ClientsFormat, CountFormat } from '../platform.js';
 import { normaliseOptions, type Command, type Options, type RawArgs } from './options.js';
 import { exitQuietlyOnClosedStdout, writeReport } from './output.js';
 import { createProgress, type Progress } from './progress.js';
+import { releasePrestarted } from '../parallel/spawn.js';
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../../../package.json') as { version: string }).version;
@@ -115,6 +116,8 @@ export async function main(argv: string[]): Promise<void> {
     if (pending !== null) code = await pending;
   } catch (e) {
     code = reportError(e);
+  } finally {
+    releasePrestarted();
   }
   process.exitCode = code;
 }

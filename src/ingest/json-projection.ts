@@ -92,6 +92,11 @@ function locateWasm(): string {
 let compiled: WebAssembly.Module | null = null;
 const wasmModule = (): WebAssembly.Module => (compiled ??= new WebAssembly.Module(readFileSync(locateWasm())));
 
+/** Compiles the projector's wasm now rather than on first use (a worker does it while it waits for work). */
+export function precompileProjector(): void {
+  wasmModule();
+}
+
 const FLAG_ESCAPED = 1;
 const FLAG_PROJECTED = 2;
 const FLAG_IN_TABLE = 4;

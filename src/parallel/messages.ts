@@ -2,11 +2,12 @@
 // (an InputError thrown in a worker must still become exit code 1 with its hint).
 
 import { InputError } from '../errors.js';
+import type { RunOptions } from '../platform.js';
 import type { PlannedTask } from './plan.js';
 import type { TaskResult } from './run-task.js';
 import type { Mark } from '../timing.js';
 
-export type ToWorker = { type: 'task'; task: PlannedTask } | { type: 'finish' };
+export type ToWorker = { type: 'init'; options: RunOptions } | { type: 'task'; task: PlannedTask } | { type: 'finish' };
 
 export type FromWorker =
   | { type: 'bytes'; n: number; file: string }

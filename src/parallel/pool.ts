@@ -4,12 +4,13 @@
 // most a few are queued ahead, which bounds memory. Results never depend on which thread ran which
 // task or when it finished: files' statistics merge by sequence, partials by order-independent rules.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { collectorFactory } from '../platforms.js';
 import type { BlockBuffers } from './block-buffers.js';
 import type { RunOptions } from '../platform.js';
 import type { PlannedTask } from './plan.js';
 import { unpack } from './packed.js';
+import { releasePrestarted, takeWorker } from './spawn.js';
 import { runTask, type BytesListener, type TaskResult } from './run-task.js';
 import { deserializeError, type FromWorker } from './messages.js';
 import { addMarks, mark } from '../timing.js';
@@ -36,21 +37,15 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
 }
 
 /**
- * A worker's young generation: V8's default (up to 2 x 16 MB semi-spaces) only buys fewer scavenges
- * of per-line garbage that dies at once anyway. Measured on the 1.1 GB bench log: 8 MB takes ~25 MB
- * off each worker's RSS at no measurable cost in time.
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
-
-/**
  * When this thread parses, the input's last TAIL_SHARE (at most TAIL_MAX_BYTES) is left to it: a
  * worker that falls idle then packs and sends its partial (packed.ts) instead of taking another
  * range, so the packing overlaps this thread's last ranges rather than following them. About the
- * packing time at this thread's speed on the bench logs (1.1 GB: ~0.2 s, ~50 MB; 3 GB: ~0.45 s,
- * ~125 MB). Packing grows with distinct tokens, not bytes, hence the cap: a 100 GB input would
- * otherwise leave 4 GB to one thread.
+ * packing time at this thread's speed on the bench logs (1.1 GB: the worker packs in ~170 ms, this
+ * thread parsed its 33-42 MB in ~130 ms at 4 %, hence 5 %; 3 GB: ~0.45 s, ~125 MB). Packing grows
+ * with distinct tokens, not bytes, hence the cap: a 100 GB input would otherwise leave 5 GB to one
+ * thread.
  */
-const TAIL_SHARE = 0.04;
+const TAIL_SHARE = 0.05;
 const TAIL_MAX_BYTES = 128 * 1024 * 1024;
 
 /** This thread parses too (plain inputs only), and the inputs hold `totalBytes`. */
@@ -75,7 +70,10 @@ function taskBytes(task: PlannedTask): number {
  */
 export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number, options: RunOptions,
   onRawBytes: BytesListener, inline: boolean, parseHere: ParseHere | null = null, blockBuffers?: BlockBuffers): Promise<PoolResult> {
-  if (jobs <= 1 || inline) return runInline(source, options, onRawBytes);
+  if (jobs <= 1 || inline) {
+    releasePrestarted();
+    return runInline(source, options, onRawBytes);
+  }
   const workerCount = jobs - 1;
   const results: TaskResult[] = [];
   const tasks: PlannedTask[] = [];
@@ -100,7 +98,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
   });
   let inFlight = 0;
   for (let i = 0; i < workerCount; i++) {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { options }, resourceLimits: WORKER_LIMITS });
+    const { worker, early } = takeWorker();
+    worker.postMessage({ type: 'init', options });
     workers.push(worker);
     partialOf.set(worker, i);
     idle.push(worker);
@@ -139,7 +138,11 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       if (code !== 0 && !sentPartial.has(worker)) failure ??= new Error(`worker thread exited with code ${code}`);
       signal();
     });
+    // A prestarted worker may have failed before these listeners existed.
+    if (early.error !== null) failure ??= early.error;
+    else if (early.exitCode !== null) failure ??= new Error(`worker thread exited with code ${early.exitCode}`);
   }
+  releasePrestarted();
   const finish = (w: Worker): void => {
     finishing.add(w);
     w.postMessage({ type: 'finish' });

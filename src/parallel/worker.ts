@@ -1,20 +1,25 @@
-// Worker-thread entry: builds the platform's collector once, runs the tasks it is sent, reports
-// raw bytes read for the progress bar, and posts its partial result when told to finish.
+// Worker-thread entry: builds the platform's collector once (from the pool's first message, 'init'),
+// runs the tasks it is sent, reports raw bytes read for the progress bar, and posts its partial
+// result when told to finish. A worker may be started before the run's options are known
+// (spawn.ts): until 'init' it loads what most runs need.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { precompileProjector } from '../ingest/json-projection.js';
 import { collectorFactory } from '../platforms.js';
-import type { RunOptions } from '../platform.js';
+import type { Collector } from '../platform.js';
 import type { PlannedTask } from './plan.js';
 import { pack } from './packed.js';
 import { runTask } from './run-task.js';
 import { serializeError, type ToWorker } from './messages.js';
 import { mark, ownMarks } from '../timing.js';
 
-const options = (workerData as { options: RunOptions }).options;
-const collector = (await collectorFactory(options.platform))(options);
+// Vault is the platform most runs count; Akeyless loads on 'init' when needed.
+await collectorFactory('vault');
+precompileProjector();
 const port = parentPort!;
 mark('ready');
 let firstTask = true;
+let collector: Promise<Collector<unknown>> | null = null;
 
 // Progress messages are batched: one postMessage per ~8 MiB keeps their cost invisible.
 const BYTES_BATCH = 8 * 1024 * 1024;
@@ -30,10 +35,13 @@ const onRawBytes = (n: number, file: string): void => {
 };
 
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'task') {
+  if (msg.type === 'init') {
+    const options = msg.options;
+    collector = collectorFactory(options.platform).then((create) => create(options));
+  } else if (msg.type === 'task') {
     if (firstTask) mark('first task');
     firstTask = false;
-    runTask(msg.task as PlannedTask, collector, onRawBytes).then(
+    collector!.then((c) => runTask(msg.task as PlannedTask, c, onRawBytes)).then(
       (result) => {
         if (unreported > 0) port.postMessage({ type: 'bytes', n: unreported, file: currentFile });
         unreported = 0;
@@ -46,10 +54,12 @@ port.on('message', (msg: ToWorker) => {
       (e: unknown) => port.postMessage({ type: 'error', seq: msg.task.seq, error: serializeError(e) }),
     );
   } else {
-    // Packed and transferred, not cloned: see packed.ts for the memory this saves.
-    mark('parsed');
-    const packed = pack(collector.partial());
-    mark('packed');
-    port.postMessage({ type: 'partial', packed, marks: ownMarks() }, packed.map((c) => c.buffer as ArrayBuffer));
+    void collector!.then((c) => {
+      // Packed and transferred, not cloned: see packed.ts for the memory this saves.
+      mark('parsed');
+      const packed = pack(c.partial());
+      mark('packed');
+      port.postMessage({ type: 'partial', packed, marks: ownMarks() }, packed.map((chunk) => chunk.buffer as ArrayBuffer));
+    }).catch((e: unknown) => port.postMessage({ type: 'error', seq: -1, error: serializeError(e) }));
   }
 });
