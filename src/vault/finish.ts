@@ -13,7 +13,7 @@ import { inputWarnings } from '../report/input-warnings.js';
 import { renderVaultClients } from '../report/vault-clients.js';
 import { renderVaultCount } from '../report/vault-count.js';
 import { attribute, issuerAttribution, tokenMountAttribution, type Attribution } from './attribution.js';
-import { nonEntityClientId, tokenClientId } from './client-id.js';
+import { NonEntityClientIds, tokenClientId } from './client-id.js';
 import { EXCLUSION_REASONS } from './countable.js';
 import type { LineRef, VaultPartial } from './partial.js';
 import { merge } from './merge.js';
@@ -39,11 +39,6 @@ function countOf(clients: Iterable<ClientType>): Counts {
   }
   c.clients = c.entity_clients + c.non_entity_clients;
   return c;
-}
-
-/** Counts of one month's client-months: the ledger yields each (client, month) once, so no set is needed. */
-function countOfMonth(items: readonly ClientMonth<ClientAttr>[]): Counts {
-  return countOf(items.map((cm) => cm.observation.attr.type));
 }
 
 /**
@@ -73,39 +68,62 @@ class ClientTally {
   }
 }
 
+interface MountTally {
+  path: string;
+  type: string;
+  typeOrder: Order;
+  clients: ClientTally;
+}
+
 /**
- * Namespace/mount breakdown of a set of client-months [V9], sorted as §8.3 fixes. `oneMonth`: the
- * items are of one month (each client at most once).
+ * Counts and namespace/mount breakdown [V9] of client-months added one at a time, sorted as §8.3
+ * fixes. `oneMonth`: the client-months are of one month (each client at most once). Tallies are
+ * fed in one pass over the client-months (finishVault): one pass per breakdown loaded every
+ * client-month's objects again, mostly cache misses.
  */
-export function breakdown(items: Iterable<ClientMonth<ClientAttr>>, withMounts: boolean, oneMonth = false): NamespaceCounts[] {
-  const spaces = new Map<string, { id: string; path: string; clients: ClientTally;
-    mounts: Map<string, { path: string; type: string; typeOrder: Order; clients: ClientTally }> }>();
-  for (const it of items) {
+export class BreakdownTally {
+  private readonly all: ClientTally;
+  private readonly spaces = new Map<string, { id: string; path: string; clients: ClientTally; mounts: Map<string, MountTally> }>();
+
+  constructor(private readonly withMounts: boolean, private readonly oneMonth: boolean) {
+    this.all = new ClientTally(oneMonth);
+  }
+
+  add(it: ClientMonth<ClientAttr>): void {
     const a = it.observation.attr;
-    let ns = spaces.get(a.ns.id);
-    if (ns === undefined) spaces.set(a.ns.id, (ns = { id: a.ns.id, path: a.ns.path, clients: new ClientTally(oneMonth), mounts: new Map() }));
+    this.all.add(it.client, a.type);
+    let ns = this.spaces.get(a.ns.id);
+    if (ns === undefined) this.spaces.set(a.ns.id, (ns = { id: a.ns.id, path: a.ns.path, clients: new ClientTally(this.oneMonth), mounts: new Map() }));
     ns.clients.add(it.client, a.type);
-    if (!withMounts) continue;
+    if (!this.withMounts) return;
     let mt = ns.mounts.get(a.mountPath);
     if (mt === undefined) {
-      ns.mounts.set(a.mountPath, (mt = { path: a.mountPath, type: a.mountType, typeOrder: it.observation.order, clients: new ClientTally(oneMonth) }));
+      ns.mounts.set(a.mountPath, (mt = { path: a.mountPath, type: a.mountType, typeOrder: it.observation.order, clients: new ClientTally(this.oneMonth) }));
     } else if (compareOrder(it.observation.order, mt.typeOrder) < 0) {
       mt.type = a.mountType;
       mt.typeOrder = it.observation.order;
     }
     mt.clients.add(it.client, a.type);
   }
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...spaces.values()]
-    .map((ns) => ({
-      namespace_id: ns.id,
-      namespace_path: ns.path,
-      counts: ns.clients.counts(),
-      mounts: [...ns.mounts.values()]
-        .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: mt.clients.counts() }))
-        .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.mount_path, b.mount_path)),
-    }))
-    .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.namespace_path, b.namespace_path) || cmp(a.namespace_id, b.namespace_id));
+
+  /** Clients of everything added (each client once). */
+  counts(): Counts {
+    return this.all.counts();
+  }
+
+  namespaces(): NamespaceCounts[] {
+    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    return [...this.spaces.values()]
+      .map((ns) => ({
+        namespace_id: ns.id,
+        namespace_path: ns.path,
+        counts: ns.clients.counts(),
+        mounts: [...ns.mounts.values()]
+          .map((mt) => ({ mount_path: mt.path, mount_type: mt.type === '' ? '' : mt.type + '/', counts: mt.clients.counts() }))
+          .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.mount_path, b.mount_path)),
+      }))
+      .sort((a, b) => b.counts.clients - a.counts.clients || cmp(a.namespace_path, b.namespace_path) || cmp(a.namespace_id, b.namespace_id));
+  }
 }
 
 function isoDay(ms: number): string {
@@ -135,6 +153,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   let mismatched = 0;
   const mismatchLines: LineRef[] = [];
   const tokenKeyed = profile === 'vault-1.8' || profile === 'legacy-auditor';
+  const nonEntityIds = new NonEntityClientIds();
 
   if (profile === 'vault-1.6') {
     for (const c of m.creations) {
@@ -165,7 +184,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
         client = tokenClientId(token !== '' ? token : 'accessor:' + f.accessor);
         type = 'non-entity-token';
       } else {
-        const computed = nonEntityClientId(f.policies, attr.ns.id);
+        const computed = nonEntityIds.of(f.policies, attr.ns.id);
         if (f.loggedId !== '') {
           checked += u.requests;
           if (f.loggedId !== computed) {
@@ -238,21 +257,31 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   if (!legacy && firstMonth !== null && lastMonth !== null) for (let i = firstMonth; i <= lastMonth; i++) monthIndexes.push(i);
 
   mark('ledger');
-  const all = [...ledger.clientMonths()];
-  const byMonth = new Map<number, ClientMonth<ClientAttr>[]>();
+  // One pass over the client-months feeds every tally: the whole range, and each month's clients
+  // and new clients.
+  const overall = new BreakdownTally(!legacy, false);
+  const monthly = new Map<number, { all: BreakdownTally; fresh: BreakdownTally }>();
   const attribution = { issuer: 0, display_name: 0, token_mount: 0, unknown: 0 };
-  const totalClients = new Map<string, ClientType>();
-  const namespacesOf = new Map<string, Set<string>>();
-  for (const cm of all) {
-    (byMonth.get(cm.month) ?? byMonth.set(cm.month, []).get(cm.month)!).push(cm);
-    attribution[cm.observation.attr.source]++;
-    totalClients.set(cm.client, cm.observation.attr.type);
-    (namespacesOf.get(cm.client) ?? namespacesOf.set(cm.client, new Set()).get(cm.client)!).add(cm.observation.attr.ns.id);
+  const namespaceOf = new Map<string, string>();
+  const multiNamespace = new Set<string>();
+  let clientMonths = 0;
+  for (const cm of ledger.clientMonths()) {
+    clientMonths++;
+    overall.add(cm);
+    let month = monthly.get(cm.month);
+    if (month === undefined) monthly.set(cm.month, (month = { all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) }));
+    month.all.add(cm);
+    if (cm.isNew) month.fresh.add(cm);
+    const a = cm.observation.attr;
+    attribution[a.source]++;
+    const ns = namespaceOf.get(cm.client);
+    if (ns === undefined) namespaceOf.set(cm.client, a.ns.id);
+    else if (ns !== a.ns.id) multiNamespace.add(cm.client);
   }
   if (attribution.unknown > 0 && !legacy) {
     warnings.push(`unknown-mount: ${attribution.unknown} client-month(s) attributed to "${UNKNOWN_MOUNT}"`);
   }
-  const multiNs = [...namespacesOf.values()].filter((s) => s.size > 1).length;
+  const multiNs = multiNamespace.size;
   if (multiNs > 0) warnings.push(`multi-namespace-clients: ${multiNs} client(s) attributed to more than one namespace; total counts them once`);
 
   const kmipMonths = new Map<number, { clients: number; newClients: number }>();
@@ -272,7 +301,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
     for (const k of Object.keys(entriesTotal) as (keyof typeof entriesTotal)[]) entriesTotal[k] += f.entries[k] ?? 0;
     malformed += f.malformed;
   }
-  const countedSomething = all.length > 0 || kmipSerials.size > 0;
+  const countedSomething = clientMonths > 0 || kmipSerials.size > 0;
   const anyEntries = Object.values(entriesTotal).some((v) => v > 0);
   if (!countedSomething && anyEntries) {
     let first: number | null = null, last: number | null = null;
@@ -289,21 +318,20 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   const report: VaultReport = {
     start_time: startTime,
     end_time: endTime,
-    by_namespace: breakdown(all, !legacy),
+    by_namespace: overall.namespaces(),
     months: monthIndexes.map((mi) => {
-      const items = byMonth.get(mi) ?? [];
-      const fresh = items.filter((cm) => cm.isNew);
+      const month = monthly.get(mi) ?? { all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) };
       return {
         timestamp: calendar.timestamp(mi),
-        counts: countOfMonth(items),
-        namespaces: breakdown(items, true, true),
+        counts: month.all.counts(),
+        namespaces: month.all.namespaces(),
         new_clients: {
-          counts: countOfMonth(fresh),
-          namespaces: breakdown(fresh, true, true),
+          counts: month.fresh.counts(),
+          namespaces: month.fresh.namespaces(),
         },
       };
     }),
-    total: countOf(totalClients.values()),
+    total: overall.counts(),
     kmip: {
       clients: kmipSerials.size,
       entries_without_serial: kmipWithoutSerial,

@@ -2,7 +2,7 @@
 // entity/non-entity decision end to end.
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { nonEntityClientId, tokenClientId } from '../../src/vault/client-id.js';
+import { NonEntityClientIds, nonEntityClientId, tokenClientId } from '../../src/vault/client-id.js';
 import { run, req, counts } from '../support/vault.js';
 
 const VECTORS: [string, string[], string, string][] = [
@@ -104,5 +104,19 @@ describe('V4 entity vs non-entity decision (§6)', () => {
     ]);
     expect(r.report.total).toEqual(counts(1, 0, 1));
     expect(r.clients[0].client_id).toBe('OCJCRf9J6HVrOQmQHRv9LOl75k4O2QN0MSn3QsauTWA=');
+  });
+});
+
+describe('NonEntityClientIds', () => {
+  it('gives what nonEntityClientId gives, for shared and equal-but-distinct policy lists and per namespace', () => {
+    const ids = new NonEntityClientIds();
+    const shared = Object.freeze(['default', 'web']);
+    for (const ns of ['root', 'ns1', 'root']) {
+      expect(ids.of(shared, ns)).toBe(nonEntityClientId(shared, ns));
+      expect(ids.of(['default', 'web'], ns)).toBe(nonEntityClientId(['default', 'web'], ns));
+      expect(ids.of(['web', 'default'], ns)).toBe(nonEntityClientId(['default', 'web'], ns));
+    }
+    expect(ids.of(shared, 'root')).not.toBe(ids.of(shared, 'ns1'));
+    expect(ids.of([], 'root')).toBe(nonEntityClientId([], 'root'));
   });
 });
