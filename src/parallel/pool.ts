@@ -41,12 +41,13 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
  * worker that falls idle then packs and sends its partial (packed.ts) instead of taking another
  * range, so the packing overlaps this thread's last ranges rather than following them. About the
  * packing time at this thread's speed on the bench logs (1.1 GB: the worker packs in ~170 ms, this
- * thread parsed its 33-42 MB in ~130 ms at 4 %, hence 5 %; 3 GB: ~0.45 s, ~125 MB). Packing grows
+ * thread parsed its 33-42 MB in ~130 ms at 4 %, hence 5 %; 3 GB: the worker packed in 470-680 ms,
+ * this thread parsed its 128 MiB in 320-430 ms with a 128 MiB cap, hence 256 MiB). Packing grows
  * with distinct tokens, not bytes, hence the cap: a 100 GB input would otherwise leave 5 GB to one
  * thread.
  */
 const TAIL_SHARE = 0.05;
-const TAIL_MAX_BYTES = 128 * 1024 * 1024;
+const TAIL_MAX_BYTES = 256 * 1024 * 1024;
 
 /** This thread parses too (plain inputs only), and the inputs hold `totalBytes`. */
 export interface ParseHere {
