@@ -13,7 +13,7 @@ import { BLOCK_BYTES, blockTasks } from './parallel/blocks.js';
 import { runTasks } from './parallel/pool.js';
 import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
 import { finisher } from './platforms.js';
-import { mark, marksText } from './timing.js';
+import { mark, marksText, timingEnabled } from './timing.js';
 
 export interface PipelineInput {
   inputs: string[];
@@ -101,7 +101,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   const resolveLine: LineResolver = (seq, lineNo) => (lineBase.get(seq) ?? 0) + lineNo;
   const finish = await finisher(platform);
   const result = finish(partials, { options, files: fileStats, warnings, resolveLine, strict: p.strict, detected });
-  if (process.env.CLIENT_AUDITOR_TIMING) {
+  if (timingEnabled) {
     // Phase timings for performance work (bench/README.md); never part of the report.
     const tail = tailLeftBytes === null ? '' : `, workers finished with ${tailLeftBytes} byte(s) left to this thread`;
     mark('finished');

@@ -81,7 +81,7 @@ interface MountTally {
  * fed in one pass over the client-months (finishVault): one pass per breakdown loaded every
  * client-month's objects again, mostly cache misses.
  */
-export class BreakdownTally {
+class BreakdownTally {
   private readonly all: ClientTally;
   private readonly spaces = new Map<string, { id: string; path: string; clients: ClientTally; mounts: Map<string, MountTally> }>();
 

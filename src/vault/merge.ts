@@ -45,7 +45,6 @@ function mergeUsages(lists: Usage[][]): Usage[] {
   return table.values();
 }
 
-
 export function merge(partials: VaultPartial[]): Merged {
   const tokens = new Map<string, OrderedRegistration>();
   const accessors = new Map<string, OrderedRegistration>();
