@@ -86,7 +86,9 @@ export async function main(argv: string[]): Promise<void> {
     const run = (command: Command) => (args: unknown) => {
       pending = execute(command, args as RawArgs);
     };
-    await yargs(argv)
+    const parser = yargs(argv);
+    skipHelpCaching(parser);
+    await parser
       .scriptName('client-auditor')
       .usage('$0 <command> [options] <inputs..>\n\nCounts HashiCorp Vault and Akeyless billable clients offline from archived audit logs.')
       .command('count [inputs..]', 'client totals with namespace, mount, month and new-client breakdowns', (y: Argv) =>
@@ -120,6 +122,19 @@ export async function main(argv: string[]): Promise<void> {
     releasePrestarted();
   }
   process.exitCode = code;
+}
+
+/**
+ * After running a command's handler, yargs renders and caches the whole help text, for failures it
+ * might report later with help. Ours are reported by .fail() without help, so the render (~25 ms of
+ * every run's start-up, string-width over every line) is skipped. Through yargs internals: when they
+ * are not there (another yargs version), yargs behaves as before.
+ */
+function skipHelpCaching(parser: Argv): void {
+  type Usage = { cacheHelpMessage?: () => void };
+  const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => Usage } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 function reportError(e: unknown): number {
