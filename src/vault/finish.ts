@@ -17,7 +17,7 @@ import { NonEntityClientIds, tokenClientId } from './client-id.js';
 import { EXCLUSION_REASONS } from './countable.js';
 import type { LineRef, VaultPartial } from './partial.js';
 import { merge } from './merge.js';
-import { issueTimeUtc, UNKNOWN_MOUNT } from './registration.js';
+import { UNKNOWN_MOUNT } from './registration.js';
 import type { ClientRecord, Counts, NamespaceCounts, VaultReport } from './report-model.js';
 
 export type ClientType = 'entity' | 'non-entity-token';
@@ -203,7 +203,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
         ledger.observe(client, um.month, um.order, {
           ns: attr.ns, mountPath: attr.mountPath, mountAccessor: attr.mountAccessor, mountType: attr.mountType,
           source: attr.source, issueTime: attr.issueTime, type, firstUse: { ms: um.order.ms, subNs: um.order.subNs },
-          tokenCreationTime: issueTimeUtc(um.tokenIssueTime) || attr.issueTime,
+          tokenCreationTime: um.tokenIssueTime || attr.issueTime,
         });
       }
     }

@@ -25,7 +25,7 @@ export interface UsageFacts {
 export interface UsageMonth {
   month: number;
   order: Order;
-  /** auth.token_issue_time of that first use as logged (converted to UTC in finish), or ''. */
+  /** auth.token_issue_time of that first use in UTC seconds (registration.ts issueTimeUtc), or '' when absent or invalid. */
   tokenIssueTime: string;
 }
 
