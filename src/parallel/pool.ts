@@ -11,6 +11,7 @@ import type { RunOptions } from '../platform.js';
 import type { PlannedTask } from './plan.js';
 import { unpack } from './packed.js';
 import { releasePrestarted, takeWorker } from './spawn.js';
+import { YoungGenerationCap } from './young-generation.js';
 import { runTask, type BytesListener, type TaskResult } from './run-task.js';
 import { deserializeError, type FromWorker } from './messages.js';
 import { addMarks, mark } from '../timing.js';
@@ -29,9 +30,11 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
   const collector = (await collectorFactory(options.platform))(options);
   const results: TaskResult[] = [];
   const tasks: PlannedTask[] = [];
+  const youngGeneration = new YoungGenerationCap();
   for await (const task of source) {
     tasks.push(task);
     results[task.seq] = await runTask(task, collector, onRawBytes);
+    youngGeneration.check();
   }
   return { results, partials: [collector.partial()], tasks, tailLeftBytes: null };
 }
@@ -98,8 +101,10 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     wake = r;
   });
   let inFlight = 0;
+  const online: Promise<void>[] = [];
   for (let i = 0; i < workerCount; i++) {
     const { worker, early } = takeWorker();
+    online.push(early.online);
     worker.postMessage({ type: 'init', options });
     workers.push(worker);
     partialOf.set(worker, i);
@@ -144,6 +149,7 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     else if (early.exitCode !== null) failure ??= new Error(`worker thread exited with code ${early.exitCode}`);
   }
   releasePrestarted();
+  const youngGeneration = new YoungGenerationCap(online);
   const finish = (w: Worker): void => {
     finishing.add(w);
     w.postMessage({ type: 'finish' });
@@ -169,6 +175,7 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       if (r.done) break;
       tasks.push(r.value);
       results[r.value.seq] = await runTask(r.value, mainCollector, onRawBytes);
+      youngGeneration.check();
     }
     mark('this thread parsed');
   })().catch((e: unknown) => {
@@ -196,6 +203,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       }
       const r = await (next ?? take());
       if (r.done) break;
+      // Compressed inputs: this thread inflates and cuts blocks; its young generation grows too.
+      if (mainCollector === null) youngGeneration.check();
       next = readAhead ? take() : null;
       while (idle.length === 0 && failure === null) await waitForEvent();
       if (failure) throw failure;

@@ -19,6 +19,8 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 export interface EarlyEvents {
   error: Error | null;
   exitCode: number | null;
+  /** Resolves when the worker's thread runs (its isolate exists). */
+  online: Promise<void>;
 }
 
 interface Started {
@@ -30,7 +32,7 @@ const prestarted: Started[] = [];
 
 function start(): Started {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
-  const early: EarlyEvents = { error: null, exitCode: null };
+  const early: EarlyEvents = { error: null, exitCode: null, online: new Promise((resolve) => worker.once('online', () => resolve())) };
   // Listeners from the start: an 'error' event without one would crash the process.
   worker.on('error', (e) => {
     early.error ??= e;
