@@ -7,12 +7,13 @@
 // off and it stays at 8 MB.
 //
 // Measured on the 3 GB bench log (two threads, 3 runs each, interleaved): peak RSS 262-276 MiB
-// against 278-299 MiB, same wall time (4.90-5.35 s against 4.86-4.94 s); 1.1 GB log, 4 runs each:
-// 2.07-2.34 s against 2.15-2.37 s, peak RSS 171-186 MiB against 192-209 MiB. Switched off from the start
-// (new space 2 MB) it cost ~4 % of CPU time on the 1.1 GB log. Node documents V8 flags set at run
-// time as unpredictable; this one is a number V8 reads while resizing, and if it does nothing the
-// memory is as before. V8 re-applies its flags when a worker isolate starts, so it is set only once
-// every worker of the run is online.
+// against 278-299 MiB, same wall time (4.90-5.35 s against 4.86-4.94 s). 1.1 GB log, 4 runs each:
+// 2.07-2.34 s against 2.15-2.37 s, peak RSS 171-186 MiB against 192-209 MiB; two more batches of
+// 5-6 runs in a slow phase of the VM: means 3.29 against 3.10 s, then 3.09 against 3.16 s. Switched
+// off from the start (new space 2 MB) it cost ~4 % of CPU time on the 1.1 GB log. Node documents V8
+// flags set at run time as unpredictable; this one is a number V8 reads while resizing, and if it
+// does nothing the memory is as before. V8 re-applies its flags when a worker isolate starts (a new
+// Worker undid it in a test), so it is set only once every worker of the run is online.
 
 import v8 from 'node:v8';
 

@@ -212,7 +212,8 @@ export class VaultCollector implements Collector<VaultPartial> {
       displayName: str(auth?.display_name),
     };
     const month = profile === 'legacy-auditor' ? 0 : this.calendar.indexOf(time.ms);
-    // Passed raw: the usage table converts it only when it stores it (converting per request was 2% of run time).
+    // Passed raw: the usage table converts it only when it stores it (converting it per request was
+    // 2% of run time).
     table.add(facts, month, order, str(auth?.token_issue_time), ref);
   }
 
