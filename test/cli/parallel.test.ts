@@ -84,6 +84,14 @@ describe('--jobs 1 vs --jobs 2 and 3', () => {
         expect(got.stdout === one.stdout, `--jobs ${jobs}`).toBe(true);
         const left = /workers finished with (\d+) byte\(s\) left/.exec(got.stderr);
         if (left !== null && Number(left[1]) > 0) handedOver++;
+        // The phase marks of every thread, on one time line (src/timing.ts).
+        const marks = /timing: ms since start: (.*)/.exec(got.stderr)![1]!.split(', ').map((m) => /^(.*) (-?\d+)$/.exec(m)!);
+        const at = (phase: string): number => Number(marks.find((m) => m[1] === phase)![2]);
+        for (const phase of ['worker 0 ready', 'worker 0 first task', 'this thread parsed', 'worker 0 packed', 'workers exited', 'unpacked', 'merged', 'ledger', 'finished']) {
+          expect(marks.some((m) => m[1] === phase), phase).toBe(true);
+        }
+        expect(at('worker 0 ready')).toBeLessThanOrEqual(at('worker 0 first task'));
+        expect(at('workers exited')).toBeLessThanOrEqual(at('unpacked'));
       }
     }
     expect(handedOver).toBeGreaterThan(0);
