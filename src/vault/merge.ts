@@ -40,8 +40,8 @@ function mergeSets(into: Map<string, Set<number>>, entries: [string, number[]][]
  */
 function mergeUsages(lists: Usage[][]): Usage[] {
   if (lists.length === 1) return lists[0]!;
-  const table = UsageTable.of(lists[0]!);
-  for (let i = 1; i < lists.length; i++) for (const u of lists[i]!) table.merge(u);
+  const table = new UsageTable();
+  for (const list of lists) for (const u of list) table.merge(u);
   return table.values();
 }
 
@@ -62,19 +62,8 @@ export function merge(partials: VaultPartial[]): Merged {
     m.requestEntries += p.requestEntries;
     addStats(m.requestStats, p.requestStats);
     addStats(m.responseStats, p.responseStats);
-    // Into an empty map a partial's entries go as they are (its keys are distinct): the first
-    // partial needs no comparisons.
-    const firstTokens = tokens.size === 0;
-    for (const [k, r] of p.tokens) {
-      if (firstTokens) tokens.set(k, r);
-      else keepEarliestIn(tokens, k, r);
-    }
-    const firstAccessors = accessors.size === 0;
-    for (const [k, r] of p.accessors) {
-      const reg = typeof r === 'number' ? p.tokens[r]![1] : r;
-      if (firstAccessors) accessors.set(k, reg);
-      else keepEarliestIn(accessors, k, reg);
-    }
+    for (const [k, r] of p.tokens) keepEarliestIn(tokens, k, r);
+    for (const [k, r] of p.accessors) keepEarliestIn(accessors, k, typeof r === 'number' ? p.tokens[r]![1] : r);
     for (const c of p.mounts) mounts.fold(c.nsId, c.mountPath, c.accessor, c.accessorOrder, c.type, c.typeOrder);
     for (const [k, v] of p.tokenMountAccessors) keepEarliestIn(tma, k, v);
     for (const [k, v] of p.accessorTokens) keepEarliestIn(at, k, v);

@@ -116,16 +116,6 @@ export class UsageTable {
     for (const ref of other.firstLines) u.firstLines = keepEarliestLine(u.firstLines, ref);
   }
 
-  /** A table of one partial's usages, taken over as they are (their facts are distinct). */
-  static of(usages: readonly Usage[]): UsageTable {
-    const table = new UsageTable();
-    for (const u of usages) {
-      const token = tokenOf(u.facts);
-      table.insert(table.byToken.get(token), token, u);
-    }
-    return table;
-  }
-
   values(): Usage[] {
     return [...this.byToken.values()].flat();
   }
