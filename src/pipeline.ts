@@ -2,7 +2,7 @@
 // worker pool -> merge file statistics -> the platform's finish step. Returns the finished result;
 // printing and exit codes belong to the CLI.
 
-import fs from 'node:fs';
+import { plainHead } from './ingest/open.js';
 import { detectPlatform } from './detect.js';
 import { mergeRangeStats, type FileStatsData } from './ingest/file-stats.js';
 import { expandInputs, type InputFile } from './ingest/inputs.js';
@@ -35,14 +35,7 @@ export interface PipelineOutput {
 
 /** A big plain file may be split into byte ranges only if it is JSON lines (not an array). */
 function isLinesFile(file: InputFile): boolean {
-  const fd = fs.openSync(file.path, 'r');
-  try {
-    const head = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    return detectShape(head.subarray(0, n)) === 'lines';
-  } finally {
-    fs.closeSync(fd);
-  }
+  return detectShape(plainHead(file.path, 64 * 1024)) === 'lines';
 }
 
 export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {

@@ -1,7 +1,7 @@
 // Turns yargs' parsed arguments into one frozen Options object. Every flag is validated here and
 // nowhere else; invalid values are UsageErrors (exit 2) naming the flag and the expected form.
 
-import os from 'node:os';
+import { availableCores } from '../parallel/spawn.js';
 import { UsageError } from '../errors.js';
 import { parseBillingDay, parseRange } from '../ledger/range.js';
 import { VAULT_PROFILES, type ClientsFormat, type CountFormat, type PlatformName, type RunOptions, type VaultProfile } from '../platform.js';
@@ -46,10 +46,6 @@ export interface RawArgs {
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`invalid ${flag} "${value}": expected one of ${allowed.join(', ')}`);
-}
-
-export function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
 export function normaliseOptions(command: Command, a: RawArgs): Options {

@@ -31,31 +31,26 @@ interface Slot<A> {
 export class ClientMonthLedger<A> {
   private readonly byClient = new Map<string, Slot<A>[]>();
 
-  private slotOf(client: string, month: number): Slot<A> | undefined {
-    const slots = this.byClient.get(client);
-    if (slots === undefined) return undefined;
-    for (let i = 0; i < slots.length; i++) if (slots[i]!.month === month) return slots[i];
+  /** The slot for `month` among a client's slots, if any. */
+  private static inMonth<A>(slots: readonly Slot<A>[] | undefined, month: number): Slot<A> | undefined {
+    if (slots !== undefined) for (let i = 0; i < slots.length; i++) if (slots[i]!.month === month) return slots[i];
     return undefined;
   }
 
   observe(client: string, month: number, order: Order, attr: A): void {
     const slots = this.byClient.get(client);
-    if (slots === undefined) {
-      this.byClient.set(client, [{ month, observation: { order, attr } }]);
-      return;
+    const slot = ClientMonthLedger.inMonth(slots, month);
+    if (slot === undefined) {
+      if (slots === undefined) this.byClient.set(client, [{ month, observation: { order, attr } }]);
+      else slots.push({ month, observation: { order, attr } });
+    } else if (compareOrder(order, slot.observation.order) < 0) {
+      slot.observation = { order, attr };
     }
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      if (slot.month !== month) continue;
-      if (compareOrder(order, slot.observation.order) < 0) slot.observation = { order, attr };
-      return;
-    }
-    slots.push({ month, observation: { order, attr } });
   }
 
   /** Whether observe() would keep an observation at `order`; lets callers skip building a losing attribution. */
   wouldKeep(client: string, month: number, order: Order): boolean {
-    const prev = this.slotOf(client, month);
+    const prev = ClientMonthLedger.inMonth(this.byClient.get(client), month);
     return prev === undefined || compareOrder(order, prev.observation.order) < 0;
   }
 

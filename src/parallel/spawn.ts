@@ -6,7 +6,12 @@
 // (or starts more). This module imports nothing but node:worker_threads so that it loads at once.
 
 import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import os from 'node:os';
+
+/** The default thread count (--jobs): available cores. */
+export function availableCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
 
 /**
  * A worker's young generation: V8's default (up to 2 x 16 MB semi-spaces) only buys fewer scavenges
@@ -50,7 +55,7 @@ function start(): Started {
 export function likelyWorkers(args: readonly string[]): number {
   if (args[0] !== 'count' && args[0] !== 'clients') return 0;
   if (args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-' || a === '--')) return 0;
-  let jobs = availableParallelism();
+  let jobs = availableCores();
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
     let value: string | undefined;

@@ -264,9 +264,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   const attribution = { issuer: 0, display_name: 0, token_mount: 0, unknown: 0 };
   const namespaceOf = new Map<string, string>();
   const multiNamespace = new Set<string>();
-  let clientMonths = 0;
   for (const cm of ledger.clientMonths()) {
-    clientMonths++;
     overall.add(cm);
     let month = monthly.get(cm.month);
     if (month === undefined) monthly.set(cm.month, (month = { all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) }));
@@ -301,7 +299,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
     for (const k of Object.keys(entriesTotal) as (keyof typeof entriesTotal)[]) entriesTotal[k] += f.entries[k] ?? 0;
     malformed += f.malformed;
   }
-  const countedSomething = clientMonths > 0 || kmipSerials.size > 0;
+  const countedSomething = ledger.clientCount > 0 || kmipSerials.size > 0;
   const anyEntries = Object.values(entriesTotal).some((v) => v > 0);
   if (!countedSomething && anyEntries) {
     let first: number | null = null, last: number | null = null;

@@ -1,12 +1,11 @@
 // Workers started before the CLI loads (src/parallel/spawn.ts): how many the command line most
 // likely needs. A guess only (the pool decides), but a wrong guess costs a worker's boot on every run.
 
-import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { likelyWorkers } from '../../src/parallel/spawn.js';
+import { availableCores, likelyWorkers } from '../../src/parallel/spawn.js';
 
 describe('likelyWorkers', () => {
-  const cores = availableParallelism();
+  const cores = availableCores();
 
   it('starts available cores - 1 for count and clients', () => {
     expect(likelyWorkers(['count', 'a.log'])).toBe(cores - 1);
