@@ -121,15 +121,17 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
           idle.push(worker);
           signal();
           break;
-        case 'partial':
-          packedPartials[partialOf.get(worker)!] = msg.packed;
+        case 'partial': {
+          const index = partialOf.get(worker)!;
+          packedPartials[index] = msg.packed;
           sentPartial.add(worker);
-          addMarks(`worker ${partialOf.get(worker)!}`, msg.marks);
-          mark(`worker ${partialOf.get(worker)!} partial here`);
+          addMarks(`worker ${index}`, msg.marks);
+          mark(`worker ${index} partial here`);
           // Its heap is no longer needed: freed while this thread goes on.
           exits.set(worker, worker.terminate());
           signal();
           break;
+        }
         case 'error':
           failure ??= deserializeError(msg.error);
           signal();
