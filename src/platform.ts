@@ -5,6 +5,7 @@
 // a vendor module except the registry in platforms.ts.
 
 import type { FileStats } from './ingest/file-stats.js';
+import type { ReadBuffers } from './ingest/open.js';
 import type { FileShape, RecordSink } from './ingest/scan.js';
 import type { TimeRange } from './ledger/range.js';
 import type { PlannedTask } from './parallel/plan.js';
@@ -38,6 +39,11 @@ export interface Collector<P> {
    * absolute with LineResolver.
    */
   sinkFor(task: PlannedTask, stats: FileStats, shape: FileShape): RecordSink;
+  /**
+   * Optional: buffers to read an uncompressed file into, lent for one task at a time (null while
+   * lent, or when the collector has none). Its sinks then see lines inside memory it owns.
+   */
+  readBuffers?(): ReadBuffers | null;
   /** The compact result of every task this collector saw, ready for postMessage. */
   partial(): P;
 }

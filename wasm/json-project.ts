@@ -27,7 +27,8 @@
 //
 // Memory layout: shape, results and string table in static data, the intern store, input at
 // inputOffset(), a one-bit-per-level container stack at stackOffset(len). The caller grows memory to
-// memoryNeeded(len): about the line plus an eighth. The byte at the end of the input is set to a 0
+// memoryNeeded(len): about the line plus an eighth. projectAt() takes a line elsewhere in memory (JS
+// reads file chunks into buffers it lays out after all that) with a stack of the caller's choosing. The byte at the end of the input is set to a 0
 // sentinel, so scanners need no bounds checks: 0 is not whitespace, a digit, a hex digit, a letter of a
 // literal, or a legal string byte; 8- and 16-byte loads may read into the padding.
 
@@ -404,10 +405,29 @@ function matchKey(node: i32, k: usize, n: usize): usize {
   return RESULTS + <usize>slot * 16;
 }
 
+/** The line at inputOffset() (copied there by JS); its stack follows it. */
 export function project(len: i32): i32 {
-  const base = inputOffset();
+  return projectLine(inputOffset(), len, stackOffset(len));
+}
+
+/**
+ * A line anywhere in memory (JS reads file chunks into memory it owns here, so lines need no copy),
+ * with its container stack at `stack` (at least len / 8 + 1 bytes that do not overlap it). The 16
+ * bytes after the line become the sentinel while it is parsed and are restored afterwards: they are
+ * the next line's. The 16 bytes after those may be read (not written), so they must be memory too.
+ */
+export function projectAt(at: usize, len: i32, stack: usize): i32 {
+  const e = at + <usize>len;
+  const after0 = load<u64>(e);
+  const after1 = load<u64>(e, 8);
+  const status = projectLine(at, len, stack);
+  store<u64>(e, after0);
+  store<u64>(e, after1, 8);
+  return status;
+}
+
+function projectLine(base: usize, len: i32, stack: usize): i32 {
   const e = base + <usize>len;
-  const stack = stackOffset(len);
   for (let i = 0; i < gSlotCount; i++) store<i32>(slotAddr(i), -1);
   store<u64>(e, 0); // sentinel (+7 zero bytes)
   store<u64>(e + 8, 0);

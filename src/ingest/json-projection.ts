@@ -69,6 +69,7 @@ interface ProjectorExports {
   setInternMask(lo: number, hi: number): void;
   setSlotCount(n: number): void;
   project(len: number): number;
+  projectAt(at: number, len: number, stack: number): number;
 }
 
 function locateWasm(): string {
@@ -172,6 +173,12 @@ export class JsonProjector {
   private readonly tableAt: number;
   /** Longest line the wasm memory has been sized for. */
   private reservedLen = -1;
+  /**
+   * Set once readBuffers() has lent memory: from then on it must never grow (growing detaches the
+   * ArrayBuffer those Buffers view). Lines read there are parsed in place, with their stack here.
+   */
+  private pinnedMemory: ArrayBuffer | null = null;
+  private inPlaceStackAt = 0;
 
   constructor(private readonly shape: Shape, options: ProjectorOptions = {}) {
     this.maxWasmLine = options.maxWasmLine ?? WASM_MAX_LINE;
@@ -197,16 +204,23 @@ export class JsonProjector {
       // Its memory goes with it (the store it never touched is not resident either).
       return new JsonProjector(this.shape, { maxWasmLine: this.maxWasmLine, longLine: Infinity, intern: false }).project(buf, start, end);
     }
-    this.reserve(len);
     const wasm = this.wasm;
-    // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
-    // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
-    if (buf !== this.source) {
-      this.source = buf;
-      this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    let status: number;
+    if (buf.buffer === this.pinnedMemory) {
+      // Read straight into this memory (readBuffers): no copy.
+      status = wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
+    } else {
+      this.reserve(len);
+      // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
+      // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
+      if (buf !== this.source) {
+        this.source = buf;
+        this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      }
+      this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
+      status = wasm.project(len);
     }
-    this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
-    switch (wasm.project(len)) {
+    switch (status) {
       case 1: {
         const state = this.state;
         if (state[1] !== this.internResets) this.dropInterned(state[1]!);
@@ -271,6 +285,31 @@ export class JsonProjector {
     }
   }
 
+  /**
+   * `count` buffers of `bytes` each inside this projector's memory, for a reader to fill: lines
+   * projected from them skip the copy into wasm memory (63-68 ms per 600 MB and thread on the bench
+   * log, a fifth of the wasm's own time). Sizes the memory for every line this projector takes (up
+   * to longLine) at once, since it may never grow again. Once per projector.
+   */
+  readBuffers(count: number, bytes: number): Buffer[] {
+    if (this.pinnedMemory !== null) throw new Error('readBuffers: already lent');
+    if (!Number.isFinite(this.longLine)) throw new Error('readBuffers: needs a finite longLine');
+    this.reserve(this.longLine);
+    const align = (n: number): number => Math.ceil(n / 64) * 64;
+    // After each buffer: the 16 bytes the wasm swaps for its sentinel and 16 it may read past them.
+    const PAD = 64;
+    this.inPlaceStackAt = align(this.wasm.memoryNeeded(this.longLine));
+    const first = align(this.inPlaceStackAt + Math.floor(this.longLine / 8) + 64);
+    const need = first + count * align(bytes + PAD);
+    const memory = this.wasm.memory;
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    ({ memBuf: this.memBuf, slots: this.slots, state: this.state, internRefs: this.internRefs } = this.views());
+    this.pinnedMemory = memory.buffer;
+    const out: Buffer[] = [];
+    for (let i = 0; i < count; i++) out.push(Buffer.from(memory.buffer, first + i * align(bytes + PAD), bytes));
+    return out;
+  }
+
   /** Bytes of wasm memory this projector holds (it only grows). */
   get wasmMemoryBytes(): number {
     return this.wasm.memory.buffer.byteLength;
@@ -279,6 +318,8 @@ export class JsonProjector {
   /** Makes memory fit a line of `len` bytes; per line only a comparison once it fits (no wasm call). */
   private reserve(len: number): void {
     if (len <= this.reservedLen) return;
+    // readBuffers reserved longLine, and longer lines never come here.
+    if (this.pinnedMemory !== null) throw new Error('json projector: memory is lent and cannot grow');
     const need = this.wasm.memoryNeeded(len);
     const memory = this.wasm.memory;
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));

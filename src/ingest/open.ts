@@ -12,7 +12,8 @@ import { sniffCompression, type InputFile } from './inputs.js';
 /** Only .zst inputs need it. */
 const fzstd = lazyRequire<typeof Fzstd>('fzstd');
 
-const READ_CHUNK = 1024 * 1024; // 1 MiB reads: measured faster than the 64 KiB default on big files
+/** 1 MiB reads: measured faster than the 64 KiB default on big files. */
+export const READ_CHUNK = 1024 * 1024;
 
 export interface ByteRange {
   start: number;
@@ -130,6 +131,20 @@ export interface OpenOptions {
    * frees only at a later GC: up to ~25 MB of dead read buffers per thread (1.1 GB bench log).
    */
   reuseBuffer?: boolean;
+  /**
+   * With reuseBuffer, for an uncompressed file: the two buffers to read into, in turn, instead of
+   * the reader's own (a parser that owns them parses lines where they were read; see ReadBuffers).
+   */
+  buffers?: readonly Buffer[];
+}
+
+/**
+ * Read buffers a consumer lends for one read (Collector.readBuffers), given back with release()
+ * when the read ends; the consumer decides what may live in them.
+ */
+export interface ReadBuffers {
+  readonly buffers: readonly Buffer[];
+  release(): void;
 }
 
 /**
@@ -155,7 +170,7 @@ export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: 
   const end = range && Number.isFinite(range.end) ? range.end : Infinity;
   let raw: AsyncIterable<Buffer>;
   if (options.reuseBuffer === true && (file.compression === 'none' || file.compression === 'gzip')) {
-    raw = readReusing(file.path, start, end);
+    raw = readReusing(file.path, start, end, file.compression === 'none' ? options.buffers : undefined);
   } else {
     try {
       raw = fs.createReadStream(file.path, { highWaterMark: READ_CHUNK, start, end: Number.isFinite(end) ? end - 1 : undefined });
@@ -188,14 +203,15 @@ const MAX_SPARE_READ_BUFFERS = 2;
  * caller and the caller for each read: 0.7 s of a 6.1 s `--jobs 1` run on the 1.1 GB bench log was
  * this thread idle in reads, about what reading the file alone takes.
  */
-async function* readReusing(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+async function* readReusing(path: string, start: number, end: number, lent?: readonly Buffer[]): AsyncGenerator<Buffer> {
   const handle = await fs.promises.open(path, 'r');
-  const buffers = spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  const buffers = lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
   let pos = start;
   let next = 0;
   const issue = (): Promise<fs.promises.FileReadResult<Buffer>> | null => {
     if (pos >= end) return null;
-    const read = handle.read(buffers[next]!, 0, Math.min(READ_CHUNK, end - pos), pos);
+    const buffer = buffers[next]!;
+    const read = handle.read(buffer, 0, Math.min(buffer.length, end - pos), pos);
     next ^= 1;
     // Handled when awaited below; until then a failure must not count as an unhandled rejection.
     read.catch(() => undefined);
@@ -214,7 +230,7 @@ async function* readReusing(path: string, start: number, end: number): AsyncGene
   } finally {
     // A read still in flight (the caller stopped early, or failed) settles before the file closes.
     if (pending !== null) await pending.catch(() => undefined);
-    if (spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
+    if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers as Buffer[]);
     await handle.close();
   }
 }

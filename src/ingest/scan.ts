@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { FileStats } from './file-stats.js';
 import type { InputFile } from './inputs.js';
 import { LineSplitter, type LineSink } from './lines.js';
-import { openInput, type ByteRange, type RawBytesListener } from './open.js';
+import { openInput, type ByteRange, type RawBytesListener, type ReadBuffers } from './open.js';
 
 export interface RecordSink extends LineSink {
   /** One element of a JSON array file or one value of a concatenated-JSON file; index is 1-based. */
@@ -126,11 +126,29 @@ async function scanValues(
   if (srcError) throw srcError;
 }
 
-/** Reads one task to the end, feeding the sink. Returns the statistics of what was read. */
+/**
+ * Reads one task to the end, feeding the sink. Returns the statistics of what was read.
+ * `readBuffers`: buffers the sinks' consumer lends for reading an uncompressed file (OpenOptions.buffers).
+ */
 export async function scanTask(
   task: ScanTask,
   makeSink: (stats: FileStats, shape: FileShape) => RecordSink,
   onRawBytes: RawBytesListener,
+  readBuffers?: () => ReadBuffers | null,
+): Promise<FileStats> {
+  const lent = task.block || task.file.compression !== 'none' ? null : readBuffers?.() ?? null;
+  try {
+    return await scanWith(task, makeSink, onRawBytes, lent?.buffers);
+  } finally {
+    lent?.release();
+  }
+}
+
+async function scanWith(
+  task: ScanTask,
+  makeSink: (stats: FileStats, shape: FileShape) => RecordSink,
+  onRawBytes: RawBytesListener,
+  buffers: readonly Buffer[] | undefined,
 ): Promise<FileStats> {
   const stats = new FileStats(task.file.path);
   const { range, block } = task;
@@ -151,7 +169,7 @@ export async function scanTask(
     const src = openInput(task.file, { start: from, end: Infinity }, (n) => {
       stats.data.bytesRead += n;
       onRawBytes(n);
-    }, { reuseBuffer: true }); // the splitter is done with each chunk when push() returns
+    }, { reuseBuffer: true, buffers }); // the splitter is done with each chunk when push() returns
     const sink = makeSink(stats, 'lines');
     const splitter = new LineSplitter(sink, stats, {
       startOffset: from,
@@ -173,7 +191,7 @@ export async function scanTask(
   const src = openInput(task.file, null, (n) => {
     stats.data.bytesRead += n;
     onRawBytes(n);
-  }, { reuseBuffer: true })[Symbol.asyncIterator]();
+  }, { reuseBuffer: true, buffers })[Symbol.asyncIterator]();
   const head = (await collectHead(src)).map((chunk) => Buffer.from(chunk));
   const shape = detectShape(Buffer.concat(head));
   const sink = makeSink(stats, shape);

@@ -16,6 +16,7 @@ export type BytesListener = (n: number, file: string) => void;
 
 export async function runTask(task: PlannedTask, collector: Collector<unknown>, onRawBytes: BytesListener): Promise<TaskResult> {
   const file = task.file.path;
-  const stats = await scanTask(task, (st, shape) => collector.sinkFor(task, st, shape), (n) => onRawBytes(n, file));
+  const stats = await scanTask(task, (st, shape) => collector.sinkFor(task, st, shape), (n) => onRawBytes(n, file),
+    collector.readBuffers?.bind(collector));
   return { seq: task.seq, stats: stats.data };
 }

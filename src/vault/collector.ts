@@ -7,6 +7,7 @@
 import type { FileStats } from '../ingest/file-stats.js';
 import type { FileShape, RecordSink } from '../ingest/scan.js';
 import { INVALID, JsonProjector } from '../ingest/json-projection.js';
+import { READ_CHUNK, type ReadBuffers } from '../ingest/open.js';
 import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
@@ -70,11 +71,31 @@ export class VaultCollector implements Collector<VaultPartial> {
   private lastInRange: Order | null = null;
   private readonly prefix: Buffer | null;
   private readonly parse: (buf: Buffer, start: number, end: number) => unknown;
+  /** The fast path's projector (null with CLIENT_AUDITOR_FULL_PARSE=1). */
+  private readonly projector: JsonProjector | null;
+  /** Read buffers inside the projector's memory (made on first use), and whether a task has them. */
+  private inPlace: Buffer[] | null = null;
+  private inPlaceLent = false;
 
   constructor(private readonly options: RunOptions) {
     this.calendar = new MonthCalendar(options.billingDay);
     this.prefix = options.prefix === null ? null : Buffer.from(options.prefix, 'utf8');
-    this.parse = process.env.CLIENT_AUDITOR_FULL_PARSE === '1' ? parseFully : projectorParse();
+    if (process.env.CLIENT_AUDITOR_FULL_PARSE === '1') {
+      this.projector = null;
+      this.parse = parseFully;
+    } else {
+      const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
+      this.projector = projector;
+      this.parse = (buf, start, end) => projector.project(buf, start, end);
+    }
+  }
+
+  /** Two read buffers in the projector's memory: lines read there are projected without a copy. */
+  readBuffers(): ReadBuffers | null {
+    if (this.projector === null || this.inPlaceLent) return null;
+    this.inPlace ??= this.projector.readBuffers(2, READ_CHUNK);
+    this.inPlaceLent = true;
+    return { buffers: this.inPlace, release: () => { this.inPlaceLent = false; } };
   }
 
   sinkFor(task: PlannedTask, stats: FileStats, shape: FileShape): RecordSink {
@@ -334,12 +355,6 @@ export class VaultCollector implements Collector<VaultPartial> {
       lastInRange: this.lastInRange,
     };
   }
-}
-
-/** Only the fields of VAULT_ENTRY_SHAPE, decoded from a validated line (the fast path). */
-function projectorParse(): (buf: Buffer, start: number, end: number) => unknown {
-  const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
-  return (buf, start, end) => projector.project(buf, start, end);
 }
 
 /**

@@ -234,6 +234,46 @@ describe('json projection equals pruneToShape(JSON.parse) on seeded mutations of
   });
 });
 
+describe('json projection of lines read into its own memory (readBuffers)', () => {
+  it('projects them in place exactly as copied lines, leaves every byte of the buffer as it was, never grows', () => {
+    const inPlace = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
+    const [a, b] = inPlace.readBuffers(2, 64 * 1024);
+    const memory = inPlace.wasmMemoryBytes;
+    const texts = [...fixtureLines().map((l) => l.line), ...ADVERSARIAL.map((t) => Buffer.from(t, 'utf8'))]
+      .filter((l) => l.length < 16 * 1024);
+    // Back to back as a reader leaves them, alternating buffers; the last line of a buffer ends at its
+    // very end, so the sentinel and the read past it fall in the padding after the buffer.
+    let buf = a!;
+    let at = 0;
+    let checked = 0;
+    for (let i = 0; i < texts.length; i++) {
+      const line = texts[i]!;
+      if (at + line.length + 1 > buf.length) {
+        buf = buf === a ? b! : a!;
+        at = 0;
+      }
+      const atEnd = i % 97 === 0;
+      const start = atEnd ? buf.length - line.length : at;
+      buf.fill(0x41 + (i % 26));
+      line.copy(buf, start);
+      if (!atEnd) buf[start + line.length] = 10;
+      const before = Buffer.from(buf);
+      const got = inPlace.project(buf, start, start + line.length);
+      expect(buf.equals(before), `line ${i}: buffer unchanged`).toBe(true);
+      const want = reference(line.toString('utf8'), VAULT_ENTRY_SHAPE);
+      if (want === INVALID || got === INVALID) expect(got === INVALID, `line ${i} validity`).toBe(want === INVALID);
+      else expect(dropUndefined(got), `line ${i}`).toStrictEqual(want);
+      at = atEnd ? 0 : start + line.length + 1;
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1000);
+    // A copied line up to LONG_LINE fits the memory reserved when the buffers were lent.
+    check(inPlace, VAULT_ENTRY_SHAPE, Buffer.from(JSON.stringify({ type: 'x'.repeat(LONG_LINE - 100), time: 't' })), 'long copied');
+    expect(inPlace.wasmMemoryBytes).toBe(memory);
+    expect(() => inPlace.readBuffers(2, 1024)).toThrow(/already lent/);
+  });
+});
+
 describe('json projection interns repeated values across lines', () => {
   const project = (p: JsonProjector, text: string): Record<string, unknown> => {
     const v = p.project(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text));

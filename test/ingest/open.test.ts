@@ -65,6 +65,24 @@ describe('openInput with reused read buffers', () => {
       expect(b.equals(bytes.subarray(12345, 2_500_000)), `round ${round}, range`).toBe(true);
     }
   });
+  it('reads an uncompressed file into lent buffers, in turn, and a .gz through its own', async () => {
+    const lent = [Buffer.alloc(300_000), Buffer.alloc(300_000)];
+    const seen = new Set<ArrayBufferLike>();
+    const parts: Buffer[] = [];
+    for await (const chunk of openInput(plain, { start: 7, end: 2_000_000 }, () => {}, { reuseBuffer: true, buffers: lent })) {
+      expect(chunk.length).toBeLessThanOrEqual(300_000);
+      expect(lent.some((b) => b.buffer === chunk.buffer && b.byteOffset === chunk.byteOffset)).toBe(true);
+      seen.add(chunk.buffer);
+      parts.push(Buffer.from(chunk));
+    }
+    expect(Buffer.concat(parts).equals(bytes.subarray(7, 2_000_000))).toBe(true);
+    expect(parts.length).toBe(Math.ceil((2_000_000 - 7) / 300_000));
+    expect(seen.size, 'both buffers, in turn').toBe(2);
+    const gz = file('lent.log.gz', zlib.gzipSync(bytes), 'gzip');
+    for await (const chunk of openInput(gz, null, () => {}, { reuseBuffer: true, buffers: lent })) {
+      expect(lent.some((b) => b.buffer === chunk.buffer)).toBe(false);
+    }
+  });
   it('closes the file when the caller stops early, with a read still in flight', async () => {
     const rejections: unknown[] = [];
     const onRejection = (e: unknown): void => void rejections.push(e);

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/sim.js';
+import { createVaultCollector } from '../../src/vault/collector.js';
+import { runTask } from '../../src/parallel/run-task.js';
+import type { RunOptions } from '../../src/platform.js';
 
 const FULL = { CLIENT_AUDITOR_FULL_PARSE: '1' };
 
@@ -60,5 +63,37 @@ describe('VAULT_ENTRY_SHAPE: projected parsing gives the reports of a full JSON.
     const malformed = json.inputs.files.reduce((s, f) => s + f.malformed, 0);
     expect(malformed).toBeGreaterThan(20);
     expect(fs.readFileSync(file, 'utf8')).toContain('"t\\u0079pe":');
+  });
+});
+
+describe('the Vault collector parses lines where they were read (its read buffers)', () => {
+  const options: RunOptions = {
+    platform: 'vault', profile: 'current', range: { from: null, to: null, fromText: null, toText: null },
+    billingDay: 1, prefix: null, mergeHumans: false, quota: null,
+  };
+  it('lends its read buffers to one task at a time', () => {
+    const c = createVaultCollector(options);
+    const lent = c.readBuffers();
+    expect(lent?.buffers.length).toBe(2);
+    expect(c.readBuffers(), 'while lent').toBeNull();
+    lent!.release();
+    expect(c.readBuffers()?.buffers).toBe(lent!.buffers);
+  });
+  it('gives the partial of a reader with buffers of its own', async () => {
+    const file = mixedLog();
+    const size = fs.statSync(file).size;
+    const partialWith = async (lend: boolean): Promise<string> => {
+      const c = createVaultCollector(options);
+      if (!lend) c.readBuffers = () => null;
+      // Two ranges and the whole file: lines cut at range starts, both buffers in turn.
+      for (const [seq, range] of [[0, { start: 0, end: Math.floor(size / 3) }], [1, { start: Math.floor(size / 3), end: Infinity }]] as const) {
+        await runTask({ seq, file: { path: file, index: 0, size, compression: 'none' }, range }, c, () => {});
+      }
+      await runTask({ seq: 2, file: { path: file, index: 0, size, compression: 'none' }, range: null }, c, () => {});
+      return JSON.stringify(c.partial());
+    };
+    const own = await partialWith(false);
+    expect(own.length).toBeGreaterThan(1000);
+    expect(await partialWith(true)).toBe(own);
   });
 });
