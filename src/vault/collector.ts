@@ -17,7 +17,7 @@ import type { Collector, RunOptions } from '../platform.js';
 import { exclusionOf, isLoginPath, policyListOf } from './countable.js';
 import { normaliseNamespace, type Namespace } from './namespace.js';
 import {
-  emptyRequestStats, type Creation, type LineRef, type OrderedRegistration,
+  emptyRequestStats, type Creation, type OrderedRegistration,
   type RequestStats, type UsageFacts, type VaultPartial,
 } from './partial.js';
 import { MountCandidates } from './mount-candidates.js';
@@ -161,7 +161,7 @@ export class VaultCollector implements Collector<VaultPartial> {
       case 'request':
         this.requestEntries++;
         this.learnTokenMount(request, null, ns, order);
-        this.use(e, request, ns, obj(e.auth), time, order, inRange, this.usages, this.requestStats, { order, seq, lineNo });
+        this.use(e, request, ns, obj(e.auth), time, order, inRange, this.usages, this.requestStats, seq, lineNo);
         break;
       case 'response': {
         const response = obj(e.response);
@@ -169,7 +169,7 @@ export class VaultCollector implements Collector<VaultPartial> {
         this.register(request, response, ns, time, order, inRange);
         // Response-only mode (§5.1) needs responses as usages, but only while no request was seen.
         if (this.requestEntries === 0) {
-          this.use(e, request, ns, obj(e.auth), time, order, inRange, this.responseUsages, this.responseStats, null);
+          this.use(e, request, ns, obj(e.auth), time, order, inRange, this.responseUsages, this.responseStats, -1, lineNo);
         }
         break;
       }
@@ -190,9 +190,12 @@ export class VaultCollector implements Collector<VaultPartial> {
     if (v !== '' && !this.unhashedTokens && !v.startsWith(HMAC_PREFIX)) this.unhashedTokens = true;
   }
 
-  /** A request (or, in response-only mode, a response) as a possible client use [V3]. */
+  /**
+   * A request (or, in response-only mode, a response) as a possible client use [V3], at line `lineNo`
+   * of task `seq`; seq < 0 keeps no line reference (responses never give the client-id-mismatch warning).
+   */
   private use(e: Obj, request: Obj | null, ns: Namespace, auth: Obj | null, time: EventTime, order: Order, inRange: boolean,
-    table: UsageTable, stats: RequestStats, ref: LineRef | null): void {
+    table: UsageTable, stats: RequestStats, seq: number, lineNo: number): void {
     const authToken = str(auth?.client_token);
     const reqToken = str(request?.client_token);
     const accessor = str(auth?.accessor) || str(request?.client_token_accessor);
@@ -235,7 +238,7 @@ export class VaultCollector implements Collector<VaultPartial> {
     const month = profile === 'legacy-auditor' ? 0 : this.calendar.indexOf(time.ms);
     // Passed raw: the usage table converts it only when it stores it (converting it per request was
     // 2% of run time).
-    table.add(facts, month, order, str(auth?.token_issue_time), ref);
+    table.add(facts, month, order, str(auth?.token_issue_time), seq, lineNo);
   }
 
   /** Token registry [V6]: responses that issue a token (logins, auth/token/create*). */

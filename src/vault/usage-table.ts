@@ -96,13 +96,13 @@ export class UsageTable {
     else u.months.push(m);
   }
 
-  /** One countable request. */
-  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, ref: LineRef | null): void {
+  /** One countable request, at line `lineNo` of task `seq` (seq < 0: keep no line reference). */
+  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, seq: number, lineNo: number): void {
     const u = this.usageOf(facts);
     u.requests++;
     UsageTable.foldMonth(u, month, order, tokenIssueTime);
     // Line references serve only the client-id-mismatch warning: non-entity requests logging an id.
-    if (ref !== null && facts.entityId === '' && facts.loggedId !== '') u.firstLines = keepEarliestLine(u.firstLines, ref);
+    if (seq >= 0 && facts.entityId === '' && facts.loggedId !== '') u.firstLines = keepEarliestLine(u.firstLines, { order, seq, lineNo });
   }
 
   /**
