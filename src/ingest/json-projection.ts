@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { READ_CHUNK, type ReadBuffers } from './open.js';
 
 /** Object keys to keep; `true` keeps the value whole, a nested shape keeps only its keys (when an object). */
 export interface Shape {
@@ -419,6 +420,26 @@ export class JsonProjector {
     new Uint8Array(this.wasm.memory.buffer).set(table, this.wasm.shapeOffset());
     this.wasm.setSlotCount(nextSlot);
     return slotsOf;
+  }
+}
+
+/**
+ * Lends two read buffers inside a projector's memory (JsonProjector.readBuffers) to one read at a
+ * time, as a collector's Collector.readBuffers does: lines read there are projected without a copy.
+ * The buffers are made on first use.
+ */
+export class ProjectorReadBuffers {
+  private buffers: Buffer[] | null = null;
+  private lent = false;
+
+  constructor(private readonly projector: JsonProjector) {}
+
+  /** The buffers, or null while a read has them. */
+  lend(): ReadBuffers | null {
+    if (this.lent) return null;
+    this.buffers ??= this.projector.readBuffers(2, READ_CHUNK);
+    this.lent = true;
+    return { buffers: this.buffers, release: () => { this.lent = false; } };
   }
 }
 

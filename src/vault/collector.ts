@@ -6,8 +6,8 @@
 
 import type { FileStats } from '../ingest/file-stats.js';
 import type { FileShape, RecordSink } from '../ingest/scan.js';
-import { INVALID, JsonProjector } from '../ingest/json-projection.js';
-import { READ_CHUNK, type ReadBuffers } from '../ingest/open.js';
+import { INVALID, JsonProjector, ProjectorReadBuffers } from '../ingest/json-projection.js';
+import type { ReadBuffers } from '../ingest/open.js';
 import { compareOrder, keepEarliestIn, type Order } from '../ingest/order.js';
 import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
@@ -71,31 +71,25 @@ export class VaultCollector implements Collector<VaultPartial> {
   private lastInRange: Order | null = null;
   private readonly prefix: Buffer | null;
   private readonly parse: (buf: Buffer, start: number, end: number) => unknown;
-  /** The fast path's projector (null with CLIENT_AUDITOR_FULL_PARSE=1). */
-  private readonly projector: JsonProjector | null;
-  /** Read buffers inside the projector's memory (made on first use), and whether a task has them. */
-  private inPlace: Buffer[] | null = null;
-  private inPlaceLent = false;
+  /** Read buffers inside the fast path's projector (null with CLIENT_AUDITOR_FULL_PARSE=1). */
+  private readonly inPlace: ProjectorReadBuffers | null;
 
   constructor(private readonly options: RunOptions) {
     this.calendar = new MonthCalendar(options.billingDay);
     this.prefix = options.prefix === null ? null : Buffer.from(options.prefix, 'utf8');
     if (process.env.CLIENT_AUDITOR_FULL_PARSE === '1') {
-      this.projector = null;
+      this.inPlace = null;
       this.parse = parseFully;
     } else {
       const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
-      this.projector = projector;
+      this.inPlace = new ProjectorReadBuffers(projector);
       this.parse = (buf, start, end) => projector.project(buf, start, end);
     }
   }
 
-  /** Two read buffers in the projector's memory: lines read there are projected without a copy. */
+  /** Lines read into these are projected where they lie (no copy into the projector's memory). */
   readBuffers(): ReadBuffers | null {
-    if (this.projector === null || this.inPlaceLent) return null;
-    this.inPlace ??= this.projector.readBuffers(2, READ_CHUNK);
-    this.inPlaceLent = true;
-    return { buffers: this.inPlace, release: () => { this.inPlaceLent = false; } };
+    return this.inPlace?.lend() ?? null;
   }
 
   sinkFor(task: PlannedTask, stats: FileStats, shape: FileShape): RecordSink {
