@@ -91,9 +91,12 @@ async function scanValues(
   stats: FileStats,
 ): Promise<void> {
   // Loaded on first use: JSON lines, the usual input, never need stream-json (~30 ms to import).
+  // Values are only ever taken whole: `streamValues: false` has the parser emit each string, key and
+  // number once, packed, not also as chunks: about half the tokens (stream-json's performance notes).
+  // Measured on a 47 MB Akeyless array export, 4 interleaved runs: 2.50-3.62 s -> 1.80-1.99 s.
   const streamer = shape === 'json-array'
-    ? (await import('stream-json/streamers/stream-array.js')).default.withParserAsStream()
-    : (await import('stream-json/streamers/stream-values.js')).default.withParserAsStream({ jsonStreaming: true });
+    ? (await import('stream-json/streamers/stream-array.js')).default.withParserAsStream({ streamValues: false })
+    : (await import('stream-json/streamers/stream-values.js')).default.withParserAsStream({ jsonStreaming: true, streamValues: false });
   const src = Readable.from(slices(chunks));
   src.pipe(streamer);
   let index = 0;
