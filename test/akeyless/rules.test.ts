@@ -313,6 +313,13 @@ describe('B1 bad input', () => {
     const b = await runInProcess([broken]);
     expect(b.count.inputs.malformed).toBe(1);
     expect(b.count.inputs.files[0]!.malformed_examples[0]!.reason).toBe('invalid JSON');
+    // Elements before the break count, all but those of the last ~1 KB (stream-json drops what it was
+    // assembling from the slices in flight; scan.ts VALUE_SLICE_BYTES): 6 of these 12 (~170 bytes each).
+    const many = Array.from({ length: 12 }, (_, i) => ev({ access_id: `p-elem${String(i).padStart(4, '0')}` }));
+    const late = tmpFile('late-break.json', `[${many.join(',\n')}, {"timestamp": oops}]\n`);
+    const l = await runInProcess([late]);
+    expect(l.count.inputs.malformed).toBe(1);
+    expect(l.count.total.clients).toBeGreaterThanOrEqual(6);
   });
 });
 
