@@ -28,9 +28,10 @@
 // Memory layout: shape, results and string table in static data, the intern store, input at
 // inputOffset(), a one-bit-per-level container stack at stackOffset(len). The caller grows memory to
 // memoryNeeded(len): about the line plus an eighth. projectAt() takes a line elsewhere in memory (JS
-// reads file chunks into buffers it lays out after all that) with a stack of the caller's choosing. The byte at the end of the input is set to a 0
-// sentinel, so scanners need no bounds checks: 0 is not whitespace, a digit, a hex digit, a letter of a
-// literal, or a legal string byte; 8- and 16-byte loads may read into the padding.
+// reads file chunks into buffers it lays out after all that) with a stack of the caller's choosing.
+// The byte at the end of the input is set to a 0 sentinel, so scanners need no bounds checks: 0 is
+// not whitespace, a digit, a hex digit, a letter of a literal, or a legal string byte; 8- and 16-byte
+// loads may read into the padding.
 
 const MAX_SLOTS: i32 = 64;
 const MAX_DEPTH: usize = 8; // deepest object level a shape may describe

@@ -60,7 +60,7 @@ export class AkeylessCollector implements Collector<AkeylessPartial> {
     if (this.projector !== null) {
       let s = start;
       while (s < end && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
-      if (buf[s] === 0x7b) {
+      if (s < end && buf[s] === 0x7b) {
         const value = this.projector.project(buf, s, end);
         if (value !== INVALID) return classifyValue(value);
       }

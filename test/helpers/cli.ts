@@ -3,6 +3,7 @@
  * `npm test` builds first, so dist/ exists when the golden tests run.
  */
 import { spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,4 +65,17 @@ export function splitClientIdCheck(doc: any): { doc: any; check: { checked: numb
   const check = c.inputs.client_id_check;
   delete c.inputs.client_id_check;
   return { doc: c, check };
+}
+
+/**
+ * `args` give the same exit code, stdout and stderr through the fast path (the projector) as with
+ * CLIENT_AUDITOR_FULL_PARSE=1 (every line JSON.parsed whole), and a report of some substance.
+ */
+export function expectSameAsFullParse(args: string[]): void {
+  const fast = runCli(args);
+  const full = runCli(args, { env: { CLIENT_AUDITOR_FULL_PARSE: '1' } });
+  expect(full.code).toBe(fast.code);
+  expect(fast.stdout.length).toBeGreaterThan(100);
+  expect(fast.stdout).toBe(full.stdout);
+  expect(fast.stderr).toBe(full.stderr);
 }
