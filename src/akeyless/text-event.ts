@@ -50,27 +50,24 @@ function isKeyChar(c: number): boolean {
 /**
  * The next key at or after `from` (§3.3 rule 2): `[a-z][a-z0-9_]*` at the start or after
  * whitespace, then `:` and whitespace or the end. Returns [keyStart, colonIndex] or null.
- * A hand-written scan: the equivalent lookbehind regex cost ~4x more per line (measured on 166k
- * simulated Gateway lines, Node 20).
+ * Found from its colon: indexOf jumps to each `:` (natively), and only there is the key read
+ * backwards. Scanning every character for word starts cost 10x more (669 of 2,147 ms on a 64 MB
+ * simulated Gateway log); the first key by colon is the first by start, as keys cannot overlap.
+ * Exported for the equivalence test against that scan.
  */
-function nextKey(s: string, from: number): [number, number] | null {
+export function nextKey(s: string, from: number): [number, number] | null {
   const n = s.length;
-  let i = from;
-  while (i < n) {
-    // Move to a word start: position 0 or just after whitespace.
-    if (i > 0 && !isSpace(s.charCodeAt(i - 1))) {
-      while (i < n && !isSpace(s.charCodeAt(i))) i++;
-      while (i < n && isSpace(s.charCodeAt(i))) i++;
-      continue;
+  let at = from;
+  for (;;) {
+    const colon = s.indexOf(':', at);
+    if (colon < 0) return null;
+    if (colon + 1 === n || isSpace(s.charCodeAt(colon + 1))) {
+      let k = colon;
+      while (k > from && isKeyChar(s.charCodeAt(k - 1))) k--;
+      if (k < colon && isKeyStart(s.charCodeAt(k)) && (k === 0 || isSpace(s.charCodeAt(k - 1)))) return [k, colon];
     }
-    if (isKeyStart(s.charCodeAt(i))) {
-      let j = i + 1;
-      while (j < n && isKeyChar(s.charCodeAt(j))) j++;
-      if (j < n && s.charCodeAt(j) === 58 /* : */ && (j + 1 === n || isSpace(s.charCodeAt(j + 1)))) return [i, j];
-    }
-    i++;
+    at = colon + 1;
   }
-  return null;
 }
 
 /**

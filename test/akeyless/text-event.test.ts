@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLine } from '../../src/akeyless/classify.js';
 import { looksLikeAkeyless } from '../../src/akeyless/detect.js';
-import { parseKeyValues, parseTextEvent, type TextEvent } from '../../src/akeyless/text-event.js';
+import { nextKey, parseKeyValues, parseTextEvent, type TextEvent } from '../../src/akeyless/text-event.js';
+import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 import { formatEventTime } from '../../src/ingest/time.js';
 
 const SPEC_LINE = '2026-03-03T08:00:00Z account_id: acc-7xk2m9q4ab1c access_id: p-mcidcla45c0cam action: Authentication status: 200 remote_addr: 192.0.2.44,10.0.3.15 duration: 640 access_type: saml2 product: Secrets Management unique_id: alice@example.com';
@@ -95,5 +96,49 @@ describe('looksLikeAkeyless (detection helper for src/detect.ts)', () => {
     expect(looksLikeAkeyless('{"time":"2026-02-02T10:00:00Z","type":"request","auth":{},"request":{"id":"x"}}\n')).toBe(false);
     expect(looksLikeAkeyless('Mar 3 08:00:00 host sshd[1]: Accepted publickey for root\n')).toBe(false);
     expect(looksLikeAkeyless('')).toBe(false);
+  });
+});
+
+describe('nextKey (§3.3 rule 2) finds keys from their colons', () => {
+  // The rule as first written: walk word starts left to right, take the first `[a-z][a-z0-9_]*:`
+  // followed by whitespace or the end.
+  const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160;
+  const isKeyStart = (c: number): boolean => c >= 97 && c <= 122;
+  const isKeyChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+  function byWordStarts(s: string, from: number): [number, number] | null {
+    const n = s.length;
+    let i = from;
+    while (i < n) {
+      if (i > 0 && !isSpace(s.charCodeAt(i - 1))) {
+        while (i < n && !isSpace(s.charCodeAt(i))) i++;
+        while (i < n && isSpace(s.charCodeAt(i))) i++;
+        continue;
+      }
+      if (isKeyStart(s.charCodeAt(i))) {
+        let j = i + 1;
+        while (j < n && isKeyChar(s.charCodeAt(j))) j++;
+        if (j < n && s.charCodeAt(j) === 58 && (j + 1 === n || isSpace(s.charCodeAt(j + 1)))) return [i, j];
+      }
+      i++;
+    }
+    return null;
+  }
+  it('agrees with a scan of word starts on 100,000 random lines, from every kind of position', () => {
+    // Characters and fragments that make and break keys: key characters, other letters, colons,
+    // the spaces the rule knows (NBSP included), and whole `key: ` pairs.
+    const alphabet = ['a', 'k', 'z', '0', '9', '_', 'A', ':', ':', ' ', ' ', '\t', '\u00a0', '-', '/', '{', '"', 'x',
+      'access_id: ', 'k9: ', 'a:b', 'Ab: ', '_x: ', 'url: http://h:80 '];
+    const rnd = mulberry32(61);
+    let found = 0;
+    for (let t = 0; t < 100_000; t++) {
+      let s = '';
+      const len = Math.floor(rnd() * 30);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+      const from = Math.floor(rnd() * (len + 1));
+      const want = byWordStarts(s, from);
+      if (want !== null) found++;
+      expect(nextKey(s, from), JSON.stringify([s, from])).toEqual(want);
+    }
+    expect(found).toBeGreaterThan(30_000);
   });
 });
