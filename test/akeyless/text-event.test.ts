@@ -141,4 +141,37 @@ describe('nextKey (§3.3 rule 2) finds keys from their colons', () => {
     }
     expect(found).toBeGreaterThan(30_000);
   });
+  it('parseKeyValues gives the records of slicing at every key found that way, keys that collide in its key cache included', () => {
+    // parseKeyValues as first written, on byWordStarts and plain slices.
+    function reference(body: string): Record<string, unknown> {
+      const rec: Record<string, unknown> = {};
+      let m = byWordStarts(body, 0);
+      while (m !== null) {
+        const key = body.slice(m[0], m[1]);
+        let valueStart = m[1] + 1;
+        while (valueStart < body.length && isSpace(body.charCodeAt(valueStart))) valueStart++;
+        const next = byWordStarts(body, valueStart);
+        const value = body.slice(valueStart, next === null ? body.length : next[0]).trim();
+        if (!(key in rec)) rec[key] = value;
+        m = next;
+      }
+      return rec;
+    }
+    // Same length, first and last character (one cache slot): each must still be its own key.
+    const keys = ['ab_b', 'axxb', 'a9zb', 'access_id', 'account_id', 'k', 'kk', 'status', 'sxxxxs'];
+    const rnd = mulberry32(67);
+    for (let t = 0; t < 20_000; t++) {
+      const parts: string[] = [];
+      const n = 1 + Math.floor(rnd() * 8);
+      for (let i = 0; i < n; i++) {
+        const value = ['x', 'a b', 'http://h:80/p', '', 'v: w', '-'][Math.floor(rnd() * 6)]!;
+        parts.push(`${keys[Math.floor(rnd() * keys.length)]!}: ${value}`);
+      }
+      const body = parts.join(rnd() < 0.5 ? ' ' : '  ');
+      const got = parseKeyValues(body);
+      const want = reference(body);
+      expect(Object.keys(got), body).toEqual(Object.keys(want));
+      expect(got, body).toEqual(want);
+    }
+  });
 });
