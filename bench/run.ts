@@ -5,8 +5,8 @@
  *   BENCH_SIZE_MB   size of the generated plain log in MB (10^6 bytes); default 1100
  *   BENCH_QUICK=1   50 MB smoke run
  *   BENCH_SEED      generator seed; default 42
- *   BENCH_RUNS      timed runs per fast runner (best reported); default 3. Runners whose first run
- *                   takes longer than 20 s are run once.
+ *   BENCH_RUNS      timed runs per fast runner (best reported); default 3, in rounds (every runner
+ *                   once per round). Runners whose first run takes longer than 20 s are run once.
  *   BENCH_ONLY      comma list of runner ids to run (raw,cat,naive,jq,ca1,ca,zcat,cagz); default all
  *   BENCH_TIMEOUT_S per-run timeout in seconds; default 1800
  *   BENCH_CLI       client-auditor entry point to benchmark; default bin/client-auditor.js
@@ -266,53 +266,70 @@ function extractClients(parse: Parse, m: Measurement): Extracted {
   }
 }
 
-async function runRunner(def: RunnerDef, truth: Truth, runs: number, timeoutS: number, idleWaitS: number): Promise<RunnerResult> {
-  const res = emptyResult(def);
-  let peakKB: number | null = null;
-  const good: Measurement[] = [];
-  for (let i = 0; i < runs; i++) {
-    log(`  ${def.label}: run ${i + 1}/${runs} ...`);
-    await waitForQuiet(idleWaitS);
-    const m = await measure(def.cmd, def.stdoutToNull, timeoutS);
-    if (m.rssKB !== null) peakKB = Math.max(peakKB ?? 0, m.rssKB);
-    if (m.timedOut) {
-      res.error = `timed out after ${timeoutS} s`;
-      break;
-    }
-    if (m.code !== 0) {
-      res.error = `exit ${m.code ?? m.signal}: ${errorExcerpt(m.stderr) || '(no stderr)'}`;
-      break;
-    }
-    const { clients, requests, error } = extractClients(def.parse, m);
-    if (error !== null) {
-      res.error = error;
-      break;
-    }
-    if (clients !== null) {
-      if (res.clients !== null && res.clients !== clients) {
-        res.error = `non-deterministic: ${res.clients} then ${clients}`;
-      }
-      res.clients = clients;
-    }
-    if (def.parse === 'auditor') {
-      // Finer check: countable requests and exclusion reasons (spec §5.2) must match the generator's.
-      const want = { countable: truth.requests.countable, out_of_range: 0, excluded: truth.requests.excluded };
-      const got = requests as { countable?: unknown; out_of_range?: unknown; excluded?: Record<string, unknown> } | null;
-      const same =
-        got !== null &&
-        got.countable === want.countable &&
-        (got.out_of_range ?? 0) === 0 &&
-        Object.entries(want.excluded).every(([k, v]) => got.excluded?.[k] === v);
-      res.breakdown_mismatch = same ? null : `inputs.requests = ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
-    }
-    res.all_seconds.push(Math.round(m.wallS * 1000) / 1000);
-    good.push(m);
-    log(
-      `    ${m.wallS.toFixed(2)} s, cpu ${m.cpuS?.toFixed(2) ?? 'n/a'} s, ${m.rssKB !== null ? ((m.rssKB * 1024) / 1e6).toFixed(0) + ' MB RSS' : 'RSS n/a'}` +
-        `, other load ${m.otherLoad !== null ? (m.otherLoad * 100).toFixed(0) + ' %' : 'n/a'}`,
-    );
-    if (m.wallS > 20) break; // slow runners: one run is plenty
+/** One runner's timed runs so far (runs are taken in rounds, every runner once per round). */
+interface RunnerState {
+  def: RunnerDef;
+  res: RunnerResult;
+  peakKB: number | null;
+  good: Measurement[];
+  /** No more runs: it failed, or its first run was slow enough that one is plenty. */
+  done: boolean;
+}
+
+function runnerState(def: RunnerDef): RunnerState {
+  return { def, res: emptyResult(def), peakKB: null, good: [], done: false };
+}
+
+/** One timed run of a runner. */
+async function runOnce(st: RunnerState, truth: Truth, round: number, runs: number, timeoutS: number, idleWaitS: number): Promise<void> {
+  const { def, res } = st;
+  log(`  ${def.label}: run ${round + 1}/${runs} ...`);
+  await waitForQuiet(idleWaitS);
+  const m = await measure(def.cmd, def.stdoutToNull, timeoutS);
+  if (m.rssKB !== null) st.peakKB = Math.max(st.peakKB ?? 0, m.rssKB);
+  st.done = true;
+  if (m.timedOut) {
+    res.error = `timed out after ${timeoutS} s`;
+    return;
   }
+  if (m.code !== 0) {
+    res.error = `exit ${m.code ?? m.signal}: ${errorExcerpt(m.stderr) || '(no stderr)'}`;
+    return;
+  }
+  const { clients, requests, error } = extractClients(def.parse, m);
+  if (error !== null) {
+    res.error = error;
+    return;
+  }
+  if (clients !== null) {
+    if (res.clients !== null && res.clients !== clients) {
+      res.error = `non-deterministic: ${res.clients} then ${clients}`;
+    }
+    res.clients = clients;
+  }
+  if (def.parse === 'auditor') {
+    // Finer check: countable requests and exclusion reasons (spec §5.2) must match the generator's.
+    const want = { countable: truth.requests.countable, out_of_range: 0, excluded: truth.requests.excluded };
+    const got = requests as { countable?: unknown; out_of_range?: unknown; excluded?: Record<string, unknown> } | null;
+    const same =
+      got !== null &&
+      got.countable === want.countable &&
+      (got.out_of_range ?? 0) === 0 &&
+      Object.entries(want.excluded).every(([k, v]) => got.excluded?.[k] === v);
+    res.breakdown_mismatch = same ? null : `inputs.requests = ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
+  }
+  res.all_seconds.push(Math.round(m.wallS * 1000) / 1000);
+  st.good.push(m);
+  log(
+    `    ${m.wallS.toFixed(2)} s, cpu ${m.cpuS?.toFixed(2) ?? 'n/a'} s, ${m.rssKB !== null ? ((m.rssKB * 1024) / 1e6).toFixed(0) + ' MB RSS' : 'RSS n/a'}` +
+      `, other load ${m.otherLoad !== null ? (m.otherLoad * 100).toFixed(0) + ' %' : 'n/a'}`,
+  );
+  st.done = res.error !== null || m.wallS > 20; // slow runners: one run is plenty
+}
+
+/** The runner's result from its runs: the best of them. */
+function runnerResult(st: RunnerState, truth: Truth): RunnerResult {
+  const { res, good, peakKB } = st;
   if (good.length > 0 && res.error === null) {
     // Best of N: the least disturbed run (the machine may be shared).
     const best = good.reduce((a, b) => (b.wallS < a.wallS ? b : a));
@@ -436,23 +453,31 @@ async function main(): Promise<void> {
     },
   ];
 
-  const results: RunnerResult[] = [];
+  // Runs go in rounds, every runner once per round, so that each runner's best run and the baselines
+  // it is compared with come from the same stretch of time: this VM's speed for memory-bound work
+  // swings within minutes (bench/RESULTS.md), and runner after runner put minutes between them.
+  const slots: (RunnerResult | RunnerState)[] = [];
   for (const def of defs) {
     if (only.length > 0 && !only.includes(def.id)) continue;
-    log(`runner ${def.id}: ${def.label}`);
     if (def.id === 'jq' && jq === null) {
-      log('  jq not installed');
-      results.push({ ...emptyResult(def), skipped: 'jq not installed' });
-      continue;
+      log(`runner ${def.id}: jq not installed`);
+      slots.push({ ...emptyResult(def), skipped: 'jq not installed' });
+    } else if (def.parse === 'auditor' && !fs.existsSync(CLI)) {
+      slots.push({ ...emptyResult(def), error: `${rel(CLI)} not found` });
+    } else {
+      slots.push(runnerState(def));
     }
-    if (def.parse === 'auditor' && !fs.existsSync(CLI)) {
-      results.push({ ...emptyResult(def), error: `${rel(CLI)} not found` });
-      continue;
-    }
-    const r = await runRunner(def, truth, runs, timeoutS, idleWaitS);
-    if (r.error !== null) log(`  !!! ${def.label} FAILED: ${r.error}`);
-    results.push(r);
   }
+  const states = slots.filter((x): x is RunnerState => 'good' in x);
+  for (let round = 0; round < runs; round++) {
+    log(`round ${round + 1}/${runs}`);
+    for (const st of states) {
+      if (st.done) continue;
+      await runOnce(st, truth, round, runs, timeoutS, idleWaitS);
+      if (st.res.error !== null) log(`  !!! ${st.def.label} FAILED: ${st.res.error}`);
+    }
+  }
+  const results: RunnerResult[] = slots.map((x) => ('good' in x ? runnerResult(x, truth) : x));
 
   const byId = (id: string): RunnerResult | undefined => results.find((r) => r.id === id);
   const naive = byId('naive');
