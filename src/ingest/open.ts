@@ -194,7 +194,7 @@ export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: 
  * tasks on the 3 GB bench log) left dead 1 MiB buffers in malloc's arenas until a GC freed them.
  * Each thread (module instance) keeps at most this many pairs.
  */
-const spareReadBuffers: Buffer[][] = [];
+const spareReadBuffers: (readonly Buffer[])[] = [];
 const MAX_SPARE_READ_BUFFERS = 2;
 
 /**
@@ -230,7 +230,7 @@ async function* readReusing(path: string, start: number, end: number, lent?: rea
   } finally {
     // A read still in flight (the caller stopped early, or failed) settles before the file closes.
     if (pending !== null) await pending.catch(() => undefined);
-    if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers as Buffer[]);
+    if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
     await handle.close();
   }
 }

@@ -43,13 +43,11 @@ async function runInline(source: AsyncIterable<PlannedTask>, options: RunOptions
  * When this thread parses, the input's last TAIL_SHARE (at most TAIL_MAX_BYTES) is left to it: a
  * worker that falls idle then packs and sends its partial (packed.ts) instead of taking another
  * range, so the packing overlaps this thread's last ranges rather than following them. About the
- * packing time at this thread's speed on the bench logs (1.1 GB: the worker packs in ~170 ms, this
- * thread parsed its 33-42 MB in ~130 ms at 4 %, hence 5 %; 3 GB: the worker packed in 470-680 ms,
- * this thread parsed its 128 MiB in 320-430 ms with a 128 MiB cap, hence 256 MiB). Packing grows
- * with distinct tokens, not bytes, hence the cap: a 100 GB input would otherwise leave 5 GB to one
- * thread. Since lines are parsed in place (faster), this thread still waited 21-46 ms for the
- * partial at 5 % (1.1 GB, 5 runs; 3 GB: 5-46 ms); at 6.5 % the waits were 0-13 ms and the worker's
- * idle 0-115 ms, at 8 % the worker idled 8-126 ms: hence 6 %.
+ * packing time at this thread's speed on the bench logs. 1.1 GB, 5 runs per share: at 5 % this
+ * thread waited 21-46 ms for the worker's partial, at 6.5 % 0-13 ms (the worker idle 0-115 ms), at
+ * 8 % the worker idled 8-126 ms: hence 6 %. 3 GB: the worker packs in 470-680 ms, and a 128 MiB cap
+ * had this thread done in 320-430 ms, hence 256 MiB. Packing grows with distinct tokens, not bytes,
+ * hence a cap at all: a 100 GB input would otherwise leave 6 GB to one thread.
  */
 const TAIL_SHARE = 0.06;
 const TAIL_MAX_BYTES = 256 * 1024 * 1024;
@@ -241,8 +239,8 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
       partials[i] = unpack(packedPartials[i]!);
       packedPartials[i] = [];
     }
-    // Last: its lists are garbage once merged, and need not exist beside a worker's heap.
     mark('unpacked');
+    // Last: its lists are garbage once merged, and need not exist beside a worker's heap.
     if (mainCollector !== null) partials[workerCount] = mainCollector.partial();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -260,6 +260,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   // One pass over the client-months feeds every tally: the whole range, and each month's clients
   // and new clients.
   const overall = new BreakdownTally(!legacy, false);
+  const monthTallies = (): { all: BreakdownTally; fresh: BreakdownTally } => ({ all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) });
   const monthly = new Map<number, { all: BreakdownTally; fresh: BreakdownTally }>();
   const attribution = { issuer: 0, display_name: 0, token_mount: 0, unknown: 0 };
   const namespaceOf = new Map<string, string>();
@@ -267,7 +268,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
   for (const cm of ledger.clientMonths()) {
     overall.add(cm);
     let month = monthly.get(cm.month);
-    if (month === undefined) monthly.set(cm.month, (month = { all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) }));
+    if (month === undefined) monthly.set(cm.month, (month = monthTallies()));
     month.all.add(cm);
     if (cm.isNew) month.fresh.add(cm);
     const a = cm.observation.attr;
@@ -318,7 +319,7 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
     end_time: endTime,
     by_namespace: overall.namespaces(),
     months: monthIndexes.map((mi) => {
-      const month = monthly.get(mi) ?? { all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) };
+      const month = monthly.get(mi) ?? monthTallies();
       return {
         timestamp: calendar.timestamp(mi),
         counts: month.all.counts(),
