@@ -6,6 +6,7 @@
 
 import type { FileStats } from './ingest/file-stats.js';
 import type { ReadBuffers } from './ingest/open.js';
+import type { Shape } from './ingest/json-projection.js';
 import type { FileShape, RecordSink } from './ingest/scan.js';
 import type { TimeRange } from './ledger/range.js';
 import type { PlannedTask } from './parallel/plan.js';
@@ -44,8 +45,20 @@ export interface Collector<P> {
    * lent, or when the collector has none). Its sinks then see lines inside memory it owns.
    */
   readBuffers?(): ReadBuffers | null;
+  /**
+   * Optional: lines may be read and projected on another thread (parallel/pipelined.ts) on this shape,
+   * their JSON text found as ingest/json-start.ts finds it, and given to the sinks' projected(). Null
+   * when this collector parses lines itself.
+   */
+  lineProjection?(): LineProjection | null;
   /** The compact result of every task this collector saw, ready for postMessage. */
   partial(): P;
+}
+
+/** The shape lines are projected on (ingest/json-projection.ts), and its per-line paths. Plain data. */
+export interface LineProjection {
+  shape: Shape;
+  perLine: readonly (readonly string[])[];
 }
 
 export interface CollectorFactory<P = unknown> {

@@ -100,16 +100,31 @@ export function precompileProjector(): void {
 }
 
 const FLAG_ESCAPED = 1;
-const FLAG_PROJECTED = 2;
-const FLAG_IN_TABLE = 4;
+export const FLAG_PROJECTED = 2;
+export const FLAG_IN_TABLE = 4;
 const FLAG_JSON_TEXT = 8;
-const FLAG_INTERNED = 16;
+export const FLAG_INTERNED = 16;
 /** Intern store length word (wasm/json-project.ts): the bytes are JSON text / not ASCII. */
 const LEN_JSON_TEXT = 0x80000000;
 const LEN_NOT_ASCII = 0x40000000;
-const LEN_BYTES = 0x3fffffff;
+export const LEN_BYTES = 0x3fffffff;
 /** Ids the wasm intern store holds at most (MAX_IDS there). */
 const MAX_INTERN_IDS = 1 << 16;
+
+/** The wasm's results after JsonProjector.scanOnly (layout: wasm/json-project.ts). */
+export interface ProjectorOutput {
+  /** The whole wasm memory. */
+  readonly memory: Buffer;
+  /** Slot records, 4 words each: start (-1: absent), end, flags, table offset or intern id. */
+  readonly slots: Int32Array;
+  readonly slotCount: number;
+  /** [ids in the intern store, store resets so far, string table length]. */
+  readonly state: Int32Array;
+  readonly tableAt: number;
+  /** Per intern id: its offset in the arena and its length word. */
+  readonly internRefs: Uint32Array;
+  readonly internArenaAt: number;
+}
 
 type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
@@ -117,7 +132,7 @@ type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; lat
  * Builds the projection object from the slot records (S), the decoded interned values (I) and the
  * general decoder (v); generated per shape (see compileBuilder).
  */
-type Builder = (slots: Int32Array, interned: unknown[], value: (slot: number) => unknown) => Obj;
+export type Builder = (slots: Int32Array, interned: unknown[], value: (slot: number) => unknown) => Obj;
 
 /** Options of a JsonProjector. */
 export interface ProjectorOptions {
@@ -180,6 +195,9 @@ export class JsonProjector {
    */
   private pinnedMemory: ArrayBuffer | null = null;
   private inPlaceStackAt = 0;
+  /** Slots the shape uses. */
+  private slotCount = 0;
+  private outputViews: ProjectorOutput | null = null;
 
   constructor(private readonly shape: Shape, options: ProjectorOptions = {}) {
     this.maxWasmLine = options.maxWasmLine ?? WASM_MAX_LINE;
@@ -191,6 +209,7 @@ export class JsonProjector {
     this.inputAt = this.wasm.inputOffset();
     this.tableAt = this.wasm.tableOffset();
     const slotsOf = this.writeShape(shape);
+    this.slotCount = countSlots(slotsOf);
     this.builder = compileBuilder(shape, slotsOf);
     if (options.intern === false) this.wasm.setInternMask(0, 0);
     else this.setInternMask(shape, slotsOf, options.perLine ?? []);
@@ -237,6 +256,38 @@ export class JsonProjector {
     }
   }
 
+  /**
+   * project()'s first half, for a thread that ships projections to another (projection-stream.ts):
+   * runs the wasm and leaves its results in memory (output()) without decoding anything. 1: the slot
+   * records, string table and intern store are ready; 0: JSON.parse would throw; -1: the line needs
+   * project() itself (a JSON.parse fallback or a long line).
+   */
+  scanOnly(buf: Buffer, start: number, end: number): number {
+    const len = end - start;
+    if (len > this.longLine || len > this.maxWasmLine) return -1;
+    let status: number;
+    if (buf.buffer === this.pinnedMemory) {
+      status = this.wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
+    } else {
+      this.reserve(len);
+      if (buf !== this.source) {
+        this.source = buf;
+        this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      }
+      this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
+      status = this.wasm.project(len);
+    }
+    return status === 1 ? 1 : status === 0 ? 0 : -1;
+  }
+
+  /** Where scanOnly() leaves its results (new views after memory grew: ask after each scanOnly). */
+  output(): ProjectorOutput {
+    return this.outputViews ??= {
+      memory: this.memBuf, slots: this.slots, slotCount: this.slotCount, state: this.state, tableAt: this.tableAt,
+      internRefs: this.internRefs, internArenaAt: this.wasm.internArenaOffset(),
+    };
+  }
+
   /** The store was emptied (it is full): forget its values, the ids restart at 0. */
   private dropInterned(resets: number): void {
     this.internResets = resets;
@@ -249,11 +300,7 @@ export class JsonProjector {
     const refs = this.internRefs;
     const arena = this.wasm.internArenaOffset();
     for (let id = this.internedCount; id < count; id++) {
-      const at = arena + refs[id * 2]!;
-      const word = refs[id * 2 + 1]!;
-      const end = at + (word & LEN_BYTES);
-      const text = (word & LEN_NOT_ASCII) !== 0 ? this.memBuf.utf8Slice(at, end) : this.memBuf.latin1Slice(at, end);
-      this.interned[id] = (word & LEN_JSON_TEXT) !== 0 ? deepFreeze(JSON.parse(text)) : text;
+      this.interned[id] = decodeInternedValue(this.memBuf, arena + refs[id * 2]!, refs[id * 2 + 1]!);
     }
     this.internedCount = count;
   }
@@ -265,16 +312,7 @@ export class JsonProjector {
     const flags = slots[slot * 4 + 2]!;
     if ((flags & FLAG_INTERNED) !== 0) return this.interned[slots[slot * 4 + 3]!];
     const e = slots[slot * 4 + 1]!;
-    if ((flags & FLAG_IN_TABLE) !== 0) {
-      const at = slots[slot * 4 + 3]!;
-      if ((flags & FLAG_JSON_TEXT) === 0) return this.table.substring(at, at + e - s - 2);
-      switch (this.table.charCodeAt(at)) {
-        case 0x74: return true;
-        case 0x66: return false;
-        case 0x6e: return null;
-        default: return JSON.parse(this.table.substring(at, at + e - s));
-      }
-    }
+    if ((flags & FLAG_IN_TABLE) !== 0) return decodeTableValue(this.table, slots[slot * 4 + 3]!, s, e, flags);
     return decodeValue(this.buf, this.base + s, this.base + e, (flags & FLAG_ESCAPED) !== 0);
   }
 
@@ -306,6 +344,7 @@ export class JsonProjector {
     const memory = this.wasm.memory;
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
     ({ memBuf: this.memBuf, slots: this.slots, state: this.state, internRefs: this.internRefs } = this.views());
+    this.outputViews = null;
     this.pinnedMemory = memory.buffer;
     const out: Buffer[] = [];
     for (let i = 0; i < count; i++) out.push(Buffer.from(memory.buffer, first + i * align(bytes + PAD), bytes));
@@ -327,6 +366,7 @@ export class JsonProjector {
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
     this.reservedLen = len;
     ({ memBuf: this.memBuf, slots: this.slots, state: this.state, internRefs: this.internRefs } = this.views());
+    this.outputViews = null;
   }
 
   /** Views of the wasm memory (renewed when it grows: growing detaches the old buffer). */
@@ -464,6 +504,57 @@ function compileBuilder(shape: Shape, slotsOf: Map<Shape, number[]>): Builder {
   };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys are JSON.stringify'd, slots are numbers
   return new Function('S', 'I', 'v', `return ${literal(shape)};`) as Builder;
+}
+
+/**
+ * The builder of a thread that rebuilds another's projections (projection-stream.ts) from slot
+ * records it fills in, with its slot count.
+ */
+export function builderFor(shape: Shape): { build: Builder; slotCount: number } {
+  const slotsOf = slotLayout(shape);
+  return { build: compileBuilder(shape, slotsOf), slotCount: countSlots(slotsOf) };
+}
+
+/** A shape's slots as writeShape numbers them: depth first, a node's keys in order, each before its children's. */
+export function slotLayout(shape: Shape): Map<Shape, number[]> {
+  const slotsOf = new Map<Shape, number[]>();
+  let next = 0;
+  const visit = (s: Shape): void => {
+    const slots: number[] = [];
+    slotsOf.set(s, slots);
+    for (const key of Object.keys(s)) {
+      slots.push(next++);
+      const sub = s[key]!;
+      if (sub !== true) visit(sub);
+    }
+  };
+  visit(shape);
+  return slotsOf;
+}
+
+function countSlots(slotsOf: Map<Shape, number[]>): number {
+  let n = 0;
+  for (const slots of slotsOf.values()) n += slots.length;
+  return n;
+}
+
+/** An intern store value: `word` (length and kind) bytes at `at`. */
+export function decodeInternedValue(buf: Buffer, at: number, word: number): unknown {
+  const b = buf as SliceBuffer;
+  const end = at + (word & LEN_BYTES);
+  const text = (word & LEN_NOT_ASCII) !== 0 ? b.utf8Slice(at, end) : b.latin1Slice(at, end);
+  return (word & LEN_JSON_TEXT) !== 0 ? deepFreeze(JSON.parse(text)) : text;
+}
+
+/** A table value (flags FLAG_IN_TABLE) of slot bytes s..e at `at` in the line's table string. */
+export function decodeTableValue(table: string, at: number, s: number, e: number, flags: number): unknown {
+  if ((flags & FLAG_JSON_TEXT) === 0) return table.substring(at, at + e - s - 2);
+  switch (table.charCodeAt(at)) {
+    case 0x74: return true;
+    case 0x66: return false;
+    case 0x6e: return null;
+    default: return JSON.parse(table.substring(at, at + e - s));
+  }
 }
 
 /** Interned values are shared by every line that holds them. */

@@ -14,6 +14,11 @@ export interface RecordSink extends LineSink {
   value(v: unknown, index: number): void;
   /** The JSON array / value stream broke off at element `index` (invalid JSON or truncated file). */
   valueStreamError(index: number, reason: string, atEnd: boolean): void;
+  /**
+   * Optional (collectors with a lineProjection): a line read and projected by another thread, as
+   * line() would have projected it.
+   */
+  projected?(value: unknown, lineNo: number, byteOffset: number, unterminated: boolean): void;
 }
 
 export type FileShape = 'lines' | 'json-array' | 'json-stream';

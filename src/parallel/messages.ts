@@ -2,18 +2,28 @@
 // (an InputError thrown in a worker must still become exit code 1 with its hint).
 
 import { InputError } from '../errors.js';
-import type { RunOptions } from '../platform.js';
+import type { LineProjection, RunOptions } from '../platform.js';
+import type { RingMessage } from './batch-ring.js';
+import type { ForwardedMessage } from './forwarding-collector.js';
 import type { PlannedTask } from './plan.js';
 import type { TaskResult } from './run-task.js';
 import type { Mark } from '../timing.js';
 
-export type ToWorker = { type: 'init'; options: RunOptions } | { type: 'task'; task: PlannedTask } | { type: 'finish' };
+/** A pipelined run's: the batch ring (batch-ring.ts) and what to project lines on. */
+export interface PipeSetup {
+  ring: SharedArrayBuffer;
+  projection: LineProjection;
+}
+
+export type ToWorker = { type: 'init'; options: RunOptions; pipe?: PipeSetup } | { type: 'task'; task: PlannedTask } | { type: 'finish' };
 
 export type FromWorker =
   | { type: 'bytes'; n: number; file: string }
   | { type: 'done'; result: TaskResult; spare?: ArrayBuffer }
   | { type: 'error'; seq: number; error: SerializedError }
-  | { type: 'partial'; packed: Uint8Array[]; marks: Mark[] };
+  | { type: 'partial'; packed: Uint8Array[]; marks: Mark[] }
+  | RingMessage
+  | ForwardedMessage;
 
 export interface SerializedError {
   name: string;

@@ -15,6 +15,7 @@ import { YoungGenerationCap } from './young-generation.js';
 import { runTask, type BytesListener, type TaskResult } from './run-task.js';
 import { deserializeError, type FromWorker } from './messages.js';
 import { addMarks, mark } from '../timing.js';
+import { runPipelined } from './pipelined.js';
 
 export interface PoolResult {
   /** Indexed by task seq. */
@@ -77,6 +78,10 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
   if (jobs <= 1 || inline) {
     releasePrestarted();
     return runInline(source, options, onRawBytes);
+  }
+  if (jobs === 2 && parseHere !== null && process.env.CLIENT_AUDITOR_PIPELINE !== '0') {
+    const pipelined = await runPipelined(source, (await collectorFactory(options.platform))(options), options, onRawBytes);
+    if (pipelined !== null) return pipelined;
   }
   const workerCount = jobs - 1;
   const results: TaskResult[] = [];

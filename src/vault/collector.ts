@@ -13,7 +13,8 @@ import { parseEventTime, type EventTime } from '../ingest/time.js';
 import { MonthCalendar } from '../ledger/months.js';
 import { isInRange } from '../ledger/range.js';
 import type { PlannedTask } from '../parallel/plan.js';
-import type { Collector, RunOptions } from '../platform.js';
+import type { Collector, LineProjection, RunOptions } from '../platform.js';
+import { jsonStart } from '../ingest/json-start.js';
 import { exclusionOf, isLoginPath, policyListOf } from './countable.js';
 import { normaliseNamespace, type Namespace } from './namespace.js';
 import {
@@ -87,6 +88,14 @@ export class VaultCollector implements Collector<VaultPartial> {
     }
   }
 
+  /**
+   * What a thread reading lines for this collector projects them on (parallel/pipelined.ts); null with
+   * CLIENT_AUDITOR_FULL_PARSE=1, which parses every line whole here.
+   */
+  lineProjection(): LineProjection | null {
+    return this.inPlace === null ? null : { shape: VAULT_ENTRY_SHAPE, perLine: VAULT_PER_LINE };
+  }
+
   /** Lines read into these are projected where they lie (no copy into the projector's memory). */
   readBuffers(): ReadBuffers | null {
     return this.inPlace?.lend() ?? null;
@@ -103,19 +112,15 @@ export class VaultCollector implements Collector<VaultPartial> {
     };
     return {
       line: (buf, start, end, lineNo, byteOffset, unterminated) => {
-        let from: number;
-        if (this.prefix !== null) {
-          const p = this.prefix;
-          if (end - start < p.length || buf.compare(p, 0, p.length, start, start + p.length) !== 0) {
-            return fail(lineNo, REASON.noPrefix, unterminated);
-          }
-          from = start + p.length;
-        } else {
-          from = buf.indexOf(0x7b, start);
-          if (from < 0 || from >= end) return fail(lineNo, REASON.noJson, unterminated);
-        }
+        const from = jsonStart(buf, start, end, this.prefix);
+        if (from < 0) return fail(lineNo, this.prefix !== null ? REASON.noPrefix : REASON.noJson, unterminated);
         const value = this.parse(buf, from, end);
         if (value === INVALID) return fail(lineNo, REASON.invalidJson, unterminated);
+        const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
+        if (reason !== null) fail(lineNo, reason, unterminated);
+      },
+      // A line another thread found the JSON text of and projected on lineProjection()'s shape.
+      projected: (value, lineNo, byteOffset, unterminated) => {
         const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
         if (reason !== null) fail(lineNo, reason, unterminated);
       },

@@ -1,0 +1,288 @@
+// Projected lines as a stream of records, so that one thread reads and validates lines (the wasm
+// projector, JsonProjector.scanOnly) while another builds the projection objects and folds them
+// (parallel/pipelined.ts). The reading thread never decodes a value: it copies the projector's slot
+// records and string table of each line, and each value the intern store gains, once. The folding
+// thread keeps its own copy of the intern store's values by id and builds every line's projection with
+// the same generated object literal as JsonProjector.project, so a projection is the same value on
+// either path. A line the records cannot carry (a value neither interned nor in the table, a
+// JSON.parse fallback, a line no JSON object was found on) travels as its bytes, and the folding
+// thread reads it as if it had read it itself. Knows nothing of vendors.
+//
+// Records, in 32-bit words (little-endian), bytes padded to a word:
+//   TASK    seq, shape            lines of task `seq` follow; shape 0 lines, 1 json-array, 2 json-stream
+//   RESET                         the intern store was emptied: ids restart at 0
+//   INTERN  id, word, bytes       the store's value `id` (word: length and kind, as the wasm keeps it)
+//   LINE    lineNo, offLo, offHi, unterminated, tableLength, pairs, per present slot a pair, table bytes
+//           (pair: slot | flags << 8, then the intern id, or the table offset | value length << 16)
+//   RAW     lineNo, offLo, offHi, unterminated, length, bytes
+//   TOOLONG lineNo, offLo, offHi
+
+import {
+  builderFor, decodeInternedValue, decodeTableValue, FLAG_IN_TABLE, FLAG_INTERNED, FLAG_PROJECTED, LEN_BYTES,
+  type Builder, type JsonProjector, type ProjectorOutput, type Shape,
+} from './json-projection.js';
+import type { FileShape } from './scan.js';
+
+const TASK = 1;
+const RESET = 2;
+const INTERN = 3;
+const LINE = 4;
+const RAW = 5;
+const TOOLONG = 6;
+
+const SHAPES: readonly FileShape[] = ['lines', 'json-array', 'json-stream'];
+const TWO_32 = 2 ** 32;
+
+const wordsFor = (bytes: number): number => (bytes + 3) >>> 2;
+
+/** Where a writer puts its records: fixed-size batches handed to the reading thread in order. */
+export interface BatchChannel {
+  /** Capacity of a batch, in words. */
+  readonly batchWords: number;
+  /** An empty batch to write into (may wait until the reader has given one back). */
+  acquire(): Int32Array;
+  /** The batch acquired last holds `words` words of records: hand it over. */
+  post(words: number): void;
+  /** A record larger than a batch, in a buffer of its own (sent after every batch posted so far). */
+  postLarge(record: Int32Array): void;
+}
+
+/** Receives what a stream carries, in the order it was written. */
+export interface ProjectionStreamHandler {
+  task(seq: number, shape: FileShape): void;
+  projected(value: unknown, lineNo: number, byteOffset: number, unterminated: boolean): void;
+  raw(buf: Buffer, start: number, end: number, lineNo: number, byteOffset: number, unterminated: boolean): void;
+  tooLong(lineNo: number, byteOffset: number): void;
+}
+
+/** The reading thread's half: lines in, records out (through a BatchChannel). */
+export class ProjectionStreamWriter {
+  private words: Int32Array | null = null;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private at = 0;
+  /** Intern ids already sent, and the store resets already announced. */
+  private sentIds = 0;
+  private sentResets = 0;
+
+  constructor(private readonly projector: JsonProjector, private readonly channel: BatchChannel) {}
+
+  taskStart(seq: number, shape: FileShape): void {
+    const w = this.room(3);
+    w[this.at] = TASK;
+    w[this.at + 1] = seq;
+    w[this.at + 2] = SHAPES.indexOf(shape);
+    this.at += 3;
+  }
+
+  /**
+   * Line buf[start, end) whose JSON text starts at `from` (-1: none found). Projected here and sent
+   * as records when it can be; otherwise sent as bytes for the other thread to read as a whole.
+   */
+  line(buf: Buffer, start: number, end: number, from: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
+    if (from < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+    const status = this.projector.scanOnly(buf, from, end);
+    const out = this.projector.output();
+    // Values the store gained go out whatever happens to the line: later lines refer to their ids.
+    this.sendInterned(out);
+    if (status !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+    // Present slots only, two words each (a line has ~20 of the shape's 36): a third of the bytes the
+    // slot records take, for the other thread to read.
+    const slots = out.slots;
+    const tableLength = out.state[2]!;
+    const w = this.room(7 + out.slotCount * 2 + wordsFor(tableLength));
+    const at = this.at;
+    let p = at + 7;
+    for (let k = 0; k < out.slotCount; k++) {
+      const s = slots[k * 4]!;
+      if (s < 0) continue;
+      const flags = slots[k * 4 + 2]!;
+      w[p] = k | (flags << 8);
+      if ((flags & FLAG_INTERNED) !== 0) w[p + 1] = slots[k * 4 + 3]!;
+      else if ((flags & FLAG_IN_TABLE) !== 0) w[p + 1] = slots[k * 4 + 3]! | ((slots[k * 4 + 1]! - s) << 16);
+      else if (flags === FLAG_PROJECTED) w[p + 1] = 0;
+      // A value in neither (over the wasm's MAX_KEPT_LEN, or non-ASCII outside the store).
+      else return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+      p += 2;
+    }
+    w[at] = LINE;
+    w[at + 1] = lineNo;
+    w[at + 2] = byteOffset % TWO_32;
+    w[at + 3] = Math.floor(byteOffset / TWO_32);
+    w[at + 4] = unterminated ? 1 : 0;
+    w[at + 5] = tableLength;
+    w[at + 6] = (p - at - 7) >>> 1;
+    if (tableLength > 0) this.bytes.set(out.memory.subarray(out.tableAt, out.tableAt + tableLength), p * 4);
+    this.at = p + wordsFor(tableLength);
+  }
+
+  tooLong(lineNo: number, byteOffset: number): void {
+    const w = this.room(4);
+    w[this.at] = TOOLONG;
+    w[this.at + 1] = lineNo;
+    w[this.at + 2] = byteOffset % TWO_32;
+    w[this.at + 3] = Math.floor(byteOffset / TWO_32);
+    this.at += 4;
+  }
+
+  /** Hands over the records written so far (at the end of a task, or before a message of another kind). */
+  flush(): void {
+    if (this.words !== null && this.at > 0) {
+      this.channel.post(this.at);
+      this.words = null;
+    }
+  }
+
+  private raw(buf: Buffer, start: number, end: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
+    const len = end - start;
+    const words = 6 + wordsFor(len);
+    let w: Int32Array;
+    let at: number;
+    let bytes: Uint8Array;
+    const large = words > this.channel.batchWords;
+    if (large) {
+      this.flush();
+      w = new Int32Array(words);
+      at = 0;
+      bytes = new Uint8Array(w.buffer);
+    } else {
+      w = this.room(words);
+      at = this.at;
+      bytes = this.bytes;
+      this.at += words;
+    }
+    w[at] = RAW;
+    w[at + 1] = lineNo;
+    w[at + 2] = byteOffset % TWO_32;
+    w[at + 3] = Math.floor(byteOffset / TWO_32);
+    w[at + 4] = unterminated ? 1 : 0;
+    w[at + 5] = len;
+    bytes.set(buf.subarray(start, end), (at + 6) * 4);
+    if (large) this.channel.postLarge(w);
+  }
+
+  private sendInterned(out: ProjectorOutput): void {
+    const state = out.state;
+    if (state[1] !== this.sentResets) {
+      this.sentResets = state[1]!;
+      this.sentIds = 0;
+      this.room(1)[this.at++] = RESET;
+    }
+    const count = state[0]!;
+    for (let id = this.sentIds; id < count; id++) {
+      const offset = out.internRefs[id * 2]!;
+      const word = out.internRefs[id * 2 + 1]!;
+      const len = word & LEN_BYTES;
+      const w = this.room(3 + wordsFor(len));
+      w[this.at] = INTERN;
+      w[this.at + 1] = id;
+      w[this.at + 2] = word;
+      const from = out.internArenaAt + offset;
+      this.bytes.set(out.memory.subarray(from, from + len), (this.at + 3) * 4);
+      this.at += 3 + wordsFor(len);
+    }
+    this.sentIds = count;
+  }
+
+  /** The current batch, with room for `words` more words (a new batch when it lacks it). */
+  private room(words: number): Int32Array {
+    if (this.words !== null && this.at + words <= this.words.length) return this.words;
+    this.flush();
+    if (words > this.channel.batchWords) throw new Error(`projection stream: a ${words}-word record exceeds a batch`);
+    this.words = this.channel.acquire();
+    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, this.words.byteLength);
+    this.at = 0;
+    return this.words;
+  }
+}
+
+/** The folding thread's half: records in, projections (and raw lines) out to a handler. */
+export class ProjectionStreamReader {
+  private readonly build: Builder;
+  /** The line being built: its slot records, filled in from its pairs (absent: start -1). */
+  private readonly slots: Int32Array;
+  private interned: unknown[] = [];
+  private table = '';
+  private readonly value = (slot: number): unknown => this.decodeSlot(slot);
+
+  constructor(shape: Shape) {
+    const { build, slotCount } = builderFor(shape);
+    this.build = build;
+    this.slots = new Int32Array(slotCount * 4);
+    for (let k = 0; k < slotCount; k++) this.slots[k * 4] = -1;
+  }
+
+  /** Reads `count` words of records from `words` (bytes: the same memory, as a Buffer). */
+  read(words: Int32Array, bytes: Buffer, count: number, h: ProjectionStreamHandler): void {
+    const slice = bytes as Buffer & { latin1Slice(start: number, end: number): string };
+    const slots = this.slots;
+    let at = 0;
+    while (at < count) {
+      switch (words[at]) {
+        case LINE: {
+          const tableLength = words[at + 5]!;
+          const pairsAt = at + 7;
+          const pairsEnd = pairsAt + words[at + 6]! * 2;
+          for (let p = pairsAt; p < pairsEnd; p += 2) {
+            const head = words[p]!;
+            const k = (head & 0xff) * 4;
+            const flags = head >>> 8;
+            const v = words[p + 1]!;
+            slots[k] = 0;
+            slots[k + 2] = flags;
+            if ((flags & FLAG_IN_TABLE) !== 0) {
+              slots[k + 1] = v >>> 16;
+              slots[k + 3] = v & 0xffff;
+            } else {
+              slots[k + 3] = v;
+            }
+          }
+          this.table = tableLength === 0 ? '' : slice.latin1Slice(pairsEnd * 4, pairsEnd * 4 + tableLength);
+          const value = this.build(slots, this.interned, this.value);
+          for (let p = pairsAt; p < pairsEnd; p += 2) slots[(words[p]! & 0xff) * 4] = -1;
+          h.projected(value, words[at + 1]!, offsetAt(words, at + 2), words[at + 4] === 1);
+          at = pairsEnd + wordsFor(tableLength);
+          break;
+        }
+        case INTERN: {
+          const word = words[at + 2]! >>> 0;
+          this.interned[words[at + 1]!] = decodeInternedValue(bytes, (at + 3) * 4, word);
+          at += 3 + wordsFor(word & LEN_BYTES);
+          break;
+        }
+        case RESET:
+          this.interned = [];
+          at += 1;
+          break;
+        case RAW: {
+          const len = words[at + 5]!;
+          const start = (at + 6) * 4;
+          h.raw(bytes, start, start + len, words[at + 1]!, offsetAt(words, at + 2), words[at + 4] === 1);
+          at += 6 + wordsFor(len);
+          break;
+        }
+        case TOOLONG:
+          h.tooLong(words[at + 1]!, offsetAt(words, at + 2));
+          at += 4;
+          break;
+        case TASK:
+          h.task(words[at + 1]!, SHAPES[words[at + 2]!]!);
+          at += 3;
+          break;
+        default:
+          throw new Error(`projection stream: corrupt record (type ${words[at]} at word ${at})`);
+      }
+    }
+  }
+
+  /** A table value: the writer sends only lines whose values are interned or in the table. */
+  private decodeSlot(slot: number): unknown {
+    const k = slot * 4;
+    const flags = this.slots[k + 2]!;
+    if ((flags & FLAG_IN_TABLE) === 0) throw new Error('projection stream: a value the records do not carry');
+    return decodeTableValue(this.table, this.slots[k + 3]!, 0, this.slots[k + 1]!, flags);
+  }
+}
+
+function offsetAt(words: Int32Array, at: number): number {
+  return (words[at]! >>> 0) + words[at + 1]! * TWO_32;
+}
