@@ -10,7 +10,8 @@
 //
 // Records, in 32-bit words (little-endian), bytes padded to a word:
 //   TASK    seq, shape            lines of task `seq` follow; shape 0 lines, 1 json-array, 2 json-stream
-//   RESET                         the intern store was emptied: ids restart at 0
+//   RESET                         the intern store was emptied: ids restart at 0 (every id is sent
+//                                 again before a line uses it; the reader drops the old values)
 //   INTERN  id, word, bytes       the store's value `id` (word: length and kind, as the wasm keeps it)
 //   LINE    lineNo, offLo, offHi, unterminated, tableLength, pairs, per present slot a pair, table bytes
 //           (pair: slot | flags << 8, then the intern id, or the table offset | value length << 16)

@@ -40,6 +40,7 @@ export async function runPipelined(source: AsyncIterable<PlannedTask>, collector
   onRawBytes: BytesListener): Promise<PoolResult | null> {
   const projection = collector.lineProjection?.() ?? null;
   if (projection === null) return null;
+  mark('pipelined');
   const ring = createRing();
   const rings = new RingReader(ring);
   const reader = new ProjectionStreamReader(projection.shape);
