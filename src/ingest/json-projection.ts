@@ -222,7 +222,7 @@ export class JsonProjector {
     if (len > this.maxWasmLine) return this.parseFully(buf, start, end);
     if (len > this.longLine) {
       // Its memory goes with it (the store it never touched is not resident either).
-      return new JsonProjector(this.shape, { maxWasmLine: this.maxWasmLine, longLine: Infinity, intern: false }).project(buf, start, end);
+      return this.longLineProjector().project(buf, start, end);
     }
     const wasm = this.wasm;
     let status: number;
@@ -254,6 +254,16 @@ export class JsonProjector {
       case 0: return INVALID;
       default: return this.parseFully(buf, start, end);
     }
+  }
+
+  /** A projector for one line over longLine (see LONG_LINE): no intern store, garbage afterwards. */
+  longLineProjector(): JsonProjector {
+    return new JsonProjector(this.shape, { maxWasmLine: this.maxWasmLine, longLine: Infinity, intern: false });
+  }
+
+  /** Whether scanOnly takes a line of `len` bytes (else: longLineProjector(), or JSON.parse past maxWasmLine). */
+  scans(len: number): boolean {
+    return len <= this.longLine;
   }
 
   /**

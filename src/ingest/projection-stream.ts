@@ -81,10 +81,13 @@ export class ProjectionStreamWriter {
    */
   line(buf: Buffer, start: number, end: number, from: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
     if (from < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-    const status = this.projector.scanOnly(buf, from, end);
-    const out = this.projector.output();
+    // A line over the projector's longLine (a few per GB, up to tens of MB) is projected here too, by
+    // a projector of its own that interns nothing: its values travel in the table.
+    const projector = this.projector.scans(end - from) ? this.projector : this.projector.longLineProjector();
+    const status = projector.scanOnly(buf, from, end);
+    const out = projector.output();
     // Values the store gained go out whatever happens to the line: later lines refer to their ids.
-    this.sendInterned(out);
+    if (projector === this.projector) this.sendInterned(out);
     if (status !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
     // Present slots only, two words each (a line has ~20 of the shape's 36): a third of the bytes the
     // slot records take, for the other thread to read.

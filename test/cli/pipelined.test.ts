@@ -56,8 +56,10 @@ describe('pipelined runs (--jobs 2, plain inputs) equal --jobs 1 and the two-col
       JSON.stringify(req({ time: '2024-02-03T00:00:00Z', token: H('unicode'), displayName: 'naïve ✓ 日本', entity: 'ent-ü' })),
       JSON.stringify(req({ time: '2024-02-03T00:00:00Z', token: H('esc'), displayName: 'a\u0000"b\\c', path: 'secret/ünï' })),
       JSON.stringify({ type: 'request', auth: { client_token: H('notime') } }), // missing time
-      // Longer than a batch of the ring (512 KiB): sent as a large record, projected here.
+      // Over LONG_LINE (1 MiB): projected by the worker's projector for long lines.
       JSON.stringify(req({ time: '2024-02-04T00:00:00Z', token: H('huge'), entity: 'ent-huge', extra: { request: { data: { pad: 'p'.repeat(1_200_000) } } } })),
+      // Invalid and longer than a batch of the ring (512 KiB): sent alone as a large record.
+      '{"time":"2024-02-04T00:00:00Z","type":"request","x":"' + 'q'.repeat(700_000),
       '   ',
       '',
     ];

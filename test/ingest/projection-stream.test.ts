@@ -5,7 +5,7 @@
 // store is emptied.
 
 import { describe, expect, it } from 'vitest';
-import { INVALID, JsonProjector, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
+import { INVALID, JsonProjector, LONG_LINE, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
 import { ProjectionStreamReader, ProjectionStreamWriter, type BatchChannel } from '../../src/ingest/projection-stream.js';
 import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from '../../src/vault/entry-shape.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
@@ -139,10 +139,13 @@ describe('projection stream: every line arrives as its projection or its bytes',
     }
     lines.push(Buffer.from(`{"type":"request","time":"t","request":{"data":"${'d'.repeat(20_000)}","path":"p"}}`));
     lines.push(Buffer.from(`not json ${'n'.repeat(30_000)}`));
+    // Over LONG_LINE: projected by a projector of its own, its values carried in the table.
+    lines.push(Buffer.from(`{"type":"request","time":"t","auth":{"client_token":"tok"},"request":{"data":"${'d'.repeat(LONG_LINE)}","path":"p"}}`));
     const { events, channel } = roundTrip(lines, VAULT_ENTRY_SHAPE, 2000, VAULT_PER_LINE);
     expectExact(lines, events, VAULT_ENTRY_SHAPE);
     expect(channel.batches.length).toBeGreaterThan(100);
     expect(channel.larges).toBe(1); // the 30 KB line the wasm rejects; the 20 KB one is projected
+    expect(events[events.length - 1]!.kind).toBe('projected');
   });
 
   it('stays exact when the intern store fills and is emptied (200,000 distinct values, then repeats)', () => {
