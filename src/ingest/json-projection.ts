@@ -102,7 +102,7 @@ export function precompileProjector(): void {
 const FLAG_ESCAPED = 1;
 export const FLAG_PROJECTED = 2;
 export const FLAG_IN_TABLE = 4;
-const FLAG_JSON_TEXT = 8;
+export const FLAG_JSON_TEXT = 8;
 export const FLAG_INTERNED = 16;
 /** Intern store length word (wasm/json-project.ts): the bytes are JSON text / not ASCII. */
 const LEN_JSON_TEXT = 0x80000000;
@@ -132,7 +132,7 @@ type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; lat
  * Builds the projection object from the slot records (S), the decoded interned values (I) and the
  * general decoder (v); generated per shape (see compileBuilder).
  */
-export type Builder = (slots: Int32Array, interned: unknown[], value: (slot: number) => unknown) => Obj;
+type Builder = (slots: Int32Array, interned: unknown[], value: (slot: number) => unknown) => Obj;
 
 /** Options of a JsonProjector. */
 export interface ProjectorOptions {
@@ -516,15 +516,6 @@ function compileBuilder(shape: Shape, slotsOf: Map<Shape, number[]>): Builder {
   return new Function('S', 'I', 'v', `return ${literal(shape)};`) as Builder;
 }
 
-/**
- * The builder of a thread that rebuilds another's projections (projection-stream.ts) from slot
- * records it fills in, with its slot count.
- */
-export function builderFor(shape: Shape): { build: Builder; slotCount: number } {
-  const slotsOf = slotLayout(shape);
-  return { build: compileBuilder(shape, slotsOf), slotCount: countSlots(slotsOf) };
-}
-
 /** A shape's slots as writeShape numbers them: depth first, a node's keys in order, each before its children's. */
 export function slotLayout(shape: Shape): Map<Shape, number[]> {
   const slotsOf = new Map<Shape, number[]>();
@@ -542,7 +533,7 @@ export function slotLayout(shape: Shape): Map<Shape, number[]> {
   return slotsOf;
 }
 
-function countSlots(slotsOf: Map<Shape, number[]>): number {
+export function countSlots(slotsOf: Map<Shape, number[]>): number {
   let n = 0;
   for (const slots of slotsOf.values()) n += slots.length;
   return n;

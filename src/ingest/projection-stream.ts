@@ -13,14 +13,15 @@
 //   RESET                         the intern store was emptied: ids restart at 0 (every id is sent
 //                                 again before a line uses it; the reader drops the old values)
 //   INTERN  id, word, bytes       the store's value `id` (word: length and kind, as the wasm keeps it)
-//   LINE    lineNo, offLo, offHi, unterminated, tableLength, pairs, per present slot a pair, table bytes
-//           (pair: slot | flags << 8, then the intern id, or the table offset | value length << 16)
+//   LINE    lineNo, offLo, offHi, unterminated, tableLength, a word per slot of the shape, table bytes
+//           (slot word: -1 absent; an intern id; TABLE | JSON_TEXT? | value length << 16 | table offset;
+//           PROJECTED for an object whose members have slots of their own)
 //   RAW     lineNo, offLo, offHi, unterminated, length, bytes
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  builderFor, decodeInternedValue, decodeTableValue, FLAG_IN_TABLE, FLAG_INTERNED, FLAG_PROJECTED, LEN_BYTES,
-  type Builder, type JsonProjector, type ProjectorOutput, type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, FLAG_IN_TABLE, FLAG_INTERNED, FLAG_JSON_TEXT, FLAG_PROJECTED,
+  LEN_BYTES, slotLayout, type JsonProjector, type ProjectorOutput, type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
 
@@ -30,6 +31,16 @@ const INTERN = 3;
 const LINE = 4;
 const RAW = 5;
 const TOOLONG = 6;
+
+// Slot words (LINE records). Intern ids are below 2^16 (the wasm's MAX_IDS); table offsets too (its
+// table is ~33 KB), and table values are at most MAX_KEPT_LEN (512) bytes plus quotes.
+const MAX_INTERN_ID = 0xffff;
+const WORD_KIND = 3 << 28;
+const WORD_TABLE = 1 << 28;
+const WORD_PROJECTED = 2 << 28;
+const WORD_JSON_TEXT = 1 << 27;
+const MAX_TABLE_VALUE = 0x3ff;
+const MAX_TABLE_OFFSET = 0xffff;
 
 const SHAPES: readonly FileShape[] = ['lines', 'json-array', 'json-stream'];
 const TWO_32 = 2 ** 32;
@@ -89,24 +100,27 @@ export class ProjectionStreamWriter {
     // Values the store gained go out whatever happens to the line: later lines refer to their ids.
     if (projector === this.projector) this.sendInterned(out);
     if (status !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-    // Present slots only, two words each (a line has ~20 of the shape's 36): a third of the bytes the
-    // slot records take, for the other thread to read.
+    // One word per slot: the other thread's builder reads them where they lie (~150 bytes a line).
     const slots = out.slots;
+    const slotCount = out.slotCount;
     const tableLength = out.state[2]!;
-    const w = this.room(7 + out.slotCount * 2 + wordsFor(tableLength));
+    const w = this.room(6 + slotCount + wordsFor(tableLength));
     const at = this.at;
-    let p = at + 7;
-    for (let k = 0; k < out.slotCount; k++) {
+    for (let k = 0; k < slotCount; k++) {
       const s = slots[k * 4]!;
-      if (s < 0) continue;
-      const flags = slots[k * 4 + 2]!;
-      w[p] = k | (flags << 8);
-      if ((flags & FLAG_INTERNED) !== 0) w[p + 1] = slots[k * 4 + 3]!;
-      else if ((flags & FLAG_IN_TABLE) !== 0) w[p + 1] = slots[k * 4 + 3]! | ((slots[k * 4 + 1]! - s) << 16);
-      else if (flags === FLAG_PROJECTED) w[p + 1] = 0;
-      // A value in neither (over the wasm's MAX_KEPT_LEN, or non-ASCII outside the store).
-      else return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-      p += 2;
+      let word = -1;
+      if (s >= 0) {
+        const flags = slots[k * 4 + 2]!;
+        const ref = slots[k * 4 + 3]!;
+        const len = slots[k * 4 + 1]! - s;
+        if ((flags & FLAG_INTERNED) !== 0) word = ref;
+        else if ((flags & FLAG_IN_TABLE) !== 0 && len <= MAX_TABLE_VALUE && ref <= MAX_TABLE_OFFSET) {
+          word = WORD_TABLE | ((flags & FLAG_JSON_TEXT) !== 0 ? WORD_JSON_TEXT : 0) | (len << 16) | ref;
+        } else if (flags === FLAG_PROJECTED) word = WORD_PROJECTED;
+        // A value in neither (over the wasm's MAX_KEPT_LEN, or non-ASCII outside the store).
+        else return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+      }
+      w[at + 6 + k] = word;
     }
     w[at] = LINE;
     w[at + 1] = lineNo;
@@ -114,9 +128,9 @@ export class ProjectionStreamWriter {
     w[at + 3] = Math.floor(byteOffset / TWO_32);
     w[at + 4] = unterminated ? 1 : 0;
     w[at + 5] = tableLength;
-    w[at + 6] = (p - at - 7) >>> 1;
-    if (tableLength > 0) this.bytes.set(out.memory.subarray(out.tableAt, out.tableAt + tableLength), p * 4);
-    this.at = p + wordsFor(tableLength);
+    const tableAt = at + 6 + slotCount;
+    if (tableLength > 0) this.bytes.set(out.memory.subarray(out.tableAt, out.tableAt + tableLength), tableAt * 4);
+    this.at = tableAt + wordsFor(tableLength);
   }
 
   tooLong(lineNo: number, byteOffset: number): void {
@@ -199,52 +213,63 @@ export class ProjectionStreamWriter {
   }
 }
 
+/** Builds a line's projection from its slot words, which start at word `base` of `words`. */
+type WordBuilder = (words: Int32Array, interned: unknown[], value: (slot: number) => unknown, base: number) => Record<string, unknown>;
+
+/**
+ * The shape as one object literal over slot words, as JsonProjector's builder is over slot records
+ * (one hidden class per node): absent is undefined, an intern id its value, anything else decoded
+ * from the table by `v`.
+ */
+function compileWordBuilder(shape: Shape, slotsOf: Map<Shape, number[]>): WordBuilder {
+  const leaf = (slot: number): string => `((w = S[b + ${slot}]) < 0 ? undefined : w <= ${MAX_INTERN_ID} ? I[w] : v(${slot}))`;
+  const literal = (s: Shape): string => {
+    const slots = slotsOf.get(s)!;
+    const members = Object.keys(s).map((key, i) => {
+      const slot = slots[i]!;
+      const sub = s[key]!;
+      const value = sub === true ? leaf(slot) : `(S[b + ${slot}] === ${WORD_PROJECTED} ? ${literal(sub)} : ${leaf(slot)})`;
+      return `${JSON.stringify(key)}: ${value}`;
+    });
+    return `{ ${members.join(', ')} }`;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys are JSON.stringify'd, slots are numbers
+  return new Function('S', 'I', 'v', 'b', `let w; return ${literal(shape)};`) as WordBuilder;
+}
+
 /** The folding thread's half: records in, projections (and raw lines) out to a handler. */
 export class ProjectionStreamReader {
-  private readonly build: Builder;
-  /** The line being built: its slot records, filled in from its pairs (absent: start -1). */
-  private readonly slots: Int32Array;
+  private readonly build: WordBuilder;
+  private readonly slotCount: number;
   private interned: unknown[] = [];
+  // The line being built: its records, where its slot words start, and its string table.
+  private words: Int32Array = new Int32Array(0);
+  private base = 0;
   private table = '';
   private readonly value = (slot: number): unknown => this.decodeSlot(slot);
 
   constructor(shape: Shape) {
-    const { build, slotCount } = builderFor(shape);
-    this.build = build;
-    this.slots = new Int32Array(slotCount * 4);
-    for (let k = 0; k < slotCount; k++) this.slots[k * 4] = -1;
+    const slotsOf = slotLayout(shape);
+    this.build = compileWordBuilder(shape, slotsOf);
+    this.slotCount = countSlots(slotsOf);
   }
 
   /** Reads `count` words of records from `words` (bytes: the same memory, as a Buffer). */
   read(words: Int32Array, bytes: Buffer, count: number, h: ProjectionStreamHandler): void {
     const slice = bytes as Buffer & { latin1Slice(start: number, end: number): string };
-    const slots = this.slots;
     let at = 0;
     while (at < count) {
       switch (words[at]) {
         case LINE: {
           const tableLength = words[at + 5]!;
-          const pairsAt = at + 7;
-          const pairsEnd = pairsAt + words[at + 6]! * 2;
-          for (let p = pairsAt; p < pairsEnd; p += 2) {
-            const head = words[p]!;
-            const k = (head & 0xff) * 4;
-            const flags = head >>> 8;
-            const v = words[p + 1]!;
-            slots[k] = 0;
-            slots[k + 2] = flags;
-            if ((flags & FLAG_IN_TABLE) !== 0) {
-              slots[k + 1] = v >>> 16;
-              slots[k + 3] = v & 0xffff;
-            } else {
-              slots[k + 3] = v;
-            }
-          }
-          this.table = tableLength === 0 ? '' : slice.latin1Slice(pairsEnd * 4, pairsEnd * 4 + tableLength);
-          const value = this.build(slots, this.interned, this.value);
-          for (let p = pairsAt; p < pairsEnd; p += 2) slots[(words[p]! & 0xff) * 4] = -1;
+          const base = at + 6;
+          const tableAt = (base + this.slotCount) * 4;
+          this.words = words;
+          this.base = base;
+          this.table = tableLength === 0 ? '' : slice.latin1Slice(tableAt, tableAt + tableLength);
+          const value = this.build(words, this.interned, this.value, base);
           h.projected(value, words[at + 1]!, offsetAt(words, at + 2), words[at + 4] === 1);
-          at = pairsEnd + wordsFor(tableLength);
+          at = base + this.slotCount + wordsFor(tableLength);
           break;
         }
         case INTERN: {
@@ -278,12 +303,12 @@ export class ProjectionStreamReader {
     }
   }
 
-  /** A table value: the writer sends only lines whose values are interned or in the table. */
+  /** A table value (the writer sends only lines whose values are interned or in the table). */
   private decodeSlot(slot: number): unknown {
-    const k = slot * 4;
-    const flags = this.slots[k + 2]!;
-    if ((flags & FLAG_IN_TABLE) === 0) throw new Error('projection stream: a value the records do not carry');
-    return decodeTableValue(this.table, this.slots[k + 3]!, 0, this.slots[k + 1]!, flags);
+    const word = this.words[this.base + slot]!;
+    if ((word & WORD_KIND) !== WORD_TABLE) throw new Error('projection stream: a value the records do not carry');
+    const flags = FLAG_IN_TABLE | ((word & WORD_JSON_TEXT) !== 0 ? FLAG_JSON_TEXT : 0);
+    return decodeTableValue(this.table, word & MAX_TABLE_OFFSET, 0, (word >>> 16) & MAX_TABLE_VALUE, flags);
   }
 }
 
