@@ -129,7 +129,7 @@ export class ProjectionStreamWriter {
     w[at + 4] = unterminated ? 1 : 0;
     w[at + 5] = tableLength;
     const tableAt = at + 6 + slotCount;
-    if (tableLength > 0) this.bytes.set(out.memory.subarray(out.tableAt, out.tableAt + tableLength), tableAt * 4);
+    copyBytes(out.memory, out.tableAt, tableLength, this.bytes, tableAt * 4);
     this.at = tableAt + wordsFor(tableLength);
   }
 
@@ -194,8 +194,7 @@ export class ProjectionStreamWriter {
       w[this.at] = INTERN;
       w[this.at + 1] = id;
       w[this.at + 2] = word;
-      const from = out.internArenaAt + offset;
-      this.bytes.set(out.memory.subarray(from, from + len), (this.at + 3) * 4);
+      copyBytes(out.memory, out.internArenaAt + offset, len, this.bytes, (this.at + 3) * 4);
       this.at += 3 + wordsFor(len);
     }
     this.sentIds = count;
@@ -211,6 +210,18 @@ export class ProjectionStreamWriter {
     this.at = 0;
     return this.words;
   }
+}
+
+/**
+ * Copies `len` bytes. A line's table is ~60 bytes: a loop beats making a subarray to set() from
+ * (the subarrays were ~110 ms of the reading thread on the 1.1 GB bench log).
+ */
+function copyBytes(from: Uint8Array, at: number, len: number, to: Uint8Array, toAt: number): void {
+  if (len > 256) {
+    to.set(from.subarray(at, at + len), toAt);
+    return;
+  }
+  for (let i = 0; i < len; i++) to[toAt + i] = from[at + i]!;
 }
 
 /** Builds a line's projection from its slot words, which start at word `base` of `words`. */
