@@ -43,6 +43,12 @@ export interface Usage {
   requests: number;
   /** The earliest few requests, for the client-id-mismatch warning. */
   firstLines: LineRef[];
+  /**
+   * The month folded last (NaN: none yet) and the epoch ms of its earliest use: most requests of a
+   * usage fall in that month after that use, and are then folded without a look at `months`.
+   */
+  lastMonth: number;
+  lastMonthMs: number;
 }
 
 export type RequestStats = { countable: number; out_of_range: number } & Record<ExclusionReason, number>;

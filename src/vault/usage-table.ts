@@ -73,7 +73,8 @@ export class UsageTable {
   private usageOf(facts: UsageFacts): Usage {
     const token = tokenOf(facts);
     const usages = this.byToken.get(token);
-    return UsageTable.find(usages, facts) ?? this.insert(usages, token, { facts, months: [], requests: 0, firstLines: NO_LINES });
+    return UsageTable.find(usages, facts) ??
+      this.insert(usages, token, { facts, months: [], requests: 0, firstLines: NO_LINES, lastMonth: NaN, lastMonthMs: 0 });
   }
 
   /**
@@ -82,16 +83,22 @@ export class UsageTable {
    * of a run), and not in finish either, where the code runs once and cold.
    */
   private static foldMonth(u: Usage, month: number, order: Order, tokenIssueTime: string): void {
-    for (let i = 0; i < u.months.length; i++) {
+    // The usual request: a later use in the month last folded. Each object on the way to a month's
+    // order is a dependent load that misses the cache (~200 ns each on this VM, see the class comment).
+    if (month === u.lastMonth && order.ms > u.lastMonthMs) return;
+    u.lastMonth = month;
+    for (let i = u.months.length - 1; i >= 0; i--) {
       const m: UsageMonth = u.months[i]!;
       if (m.month !== month) continue;
       if (compareOrder(order, m.order) < 0) {
         m.order = order;
         m.tokenIssueTime = issueTimeUtc(tokenIssueTime);
       }
+      u.lastMonthMs = m.order.ms;
       return;
     }
     const m: UsageMonth = { month, order, tokenIssueTime: issueTimeUtc(tokenIssueTime) };
+    u.lastMonthMs = order.ms;
     if (u.months.length === 0) u.months = [m];
     else u.months.push(m);
   }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compareOrder, type Order } from '../../src/ingest/order.js';
 import type { Usage, UsageFacts } from '../../src/vault/partial.js';
 import { UsageTable } from '../../src/vault/usage-table.js';
+import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 
 const order = (ms: number, offset: number): Order => ({ ms, subNs: 0, file: 0, offset });
 
@@ -85,6 +86,19 @@ describe('UsageTable', () => {
         perToken.set(token, (perToken.get(token) ?? 0) + 1);
       }
       expect(Math.max(...perToken.values())).toBeGreaterThan(2);
+    }
+  });
+  it('V8 earliest use per month wins in any arrival order (same millisecond, earlier offset later)', () => {
+    // Folding shortcuts on "a later use of the month last folded" must not take a tie in ms for later.
+    for (const seed of [4, 5]) {
+      const reqs = requests(seed, 600).map((r) => ({ ...r, order: order(r.order.ms - (r.order.ms % 7), r.order.offset) }));
+      const rnd = mulberry32(seed);
+      for (let i = reqs.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [reqs[i], reqs[j]] = [reqs[j]!, reqs[i]!];
+      }
+      expect(describeTable(fed(reqs).values())).toEqual(model(reqs));
+      expect(describeTable(fed([...reqs].reverse()).values())).toEqual(model(reqs));
     }
   });
   it('V8 merging tables gives the table of all their requests (earliest use per month wins)', () => {
