@@ -279,6 +279,42 @@ function fillTable(base: usize, len: i32): void {
   store<i32>(STATE, <i32>(o - table), 8);
 }
 
+// Slot words, for a thread that builds the projection elsewhere (src/ingest/projection-stream.ts,
+// whose reader decodes them; keep the two in step): -1 absent; an intern id (< 2^16); a table value
+// as 1 << 28 | (JSON text: 1 << 27) | length << 16 | table offset; 2 << 28 for an object whose
+// members were projected. The string table follows them.
+const PACKED: usize = memory.data(MAX_SLOTS * 4 + MAX_SLOTS * (<i32>MAX_KEPT_LEN + 8) + 32, 16);
+
+export function packedOffset(): usize {
+  return PACKED;
+}
+
+/**
+ * After a line projected with status 1: its slot words and string table at packedOffset(). Returns
+ * how many 32-bit words they fill, or -1 when a present value is neither interned nor in the table.
+ */
+export function packSlots(): i32 {
+  for (let i = 0; i < gSlotCount; i++) {
+    const sa = slotAddr(i);
+    const s = load<i32>(sa);
+    let word: i32 = -1;
+    if (s >= 0) {
+      const flags = load<i32>(sa, 8);
+      const ref = load<i32>(sa, 12);
+      const len = load<i32>(sa, 4) - s;
+      if ((flags & 16) != 0) word = ref;
+      else if ((flags & 4) != 0 && len <= 0x3ff && ref <= 0xffff) word = (1 << 28) | ((flags & 8) != 0 ? 1 << 27 : 0) | (len << 16) | ref;
+      else if (flags == 2) word = 2 << 28;
+      else return -1;
+    }
+    store<i32>(PACKED + <usize>i * 4, word);
+  }
+  const n = <usize>load<i32>(STATE, 8);
+  const to = PACKED + <usize>gSlotCount * 4;
+  for (let q: usize = 0; q < n; q += 8) store<u64>(to + q, load<u64>(TABLE + q)); // slack follows both
+  return gSlotCount + ((<i32>n + 3) >> 2);
+}
+
 @inline function isWs(c: u32): bool {
   return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }

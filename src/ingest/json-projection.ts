@@ -71,6 +71,8 @@ interface ProjectorExports {
   setSlotCount(n: number): void;
   project(len: number): number;
   projectAt(at: number, len: number, stack: number): number;
+  packedOffset(): number;
+  packSlots(): number;
 }
 
 function locateWasm(): string {
@@ -100,10 +102,10 @@ export function precompileProjector(): void {
 }
 
 const FLAG_ESCAPED = 1;
-export const FLAG_PROJECTED = 2;
+const FLAG_PROJECTED = 2;
 export const FLAG_IN_TABLE = 4;
 export const FLAG_JSON_TEXT = 8;
-export const FLAG_INTERNED = 16;
+const FLAG_INTERNED = 16;
 /** Intern store length word (wasm/json-project.ts): the bytes are JSON text / not ASCII. */
 const LEN_JSON_TEXT = 0x80000000;
 const LEN_NOT_ASCII = 0x40000000;
@@ -124,6 +126,8 @@ export interface ProjectorOutput {
   /** Per intern id: its offset in the arena and its length word. */
   readonly internRefs: Uint32Array;
   readonly internArenaAt: number;
+  /** Where packSlots() leaves a line's slot words and string table. */
+  readonly packed: Int32Array;
 }
 
 type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
@@ -295,7 +299,17 @@ export class JsonProjector {
     return this.outputViews ??= {
       memory: this.memBuf, slots: this.slots, slotCount: this.slotCount, state: this.state, tableAt: this.tableAt,
       internRefs: this.internRefs, internArenaAt: this.wasm.internArenaOffset(),
+      packed: new Int32Array(this.wasm.memory.buffer, this.wasm.packedOffset(), this.slotCount + (64 * 520) / 4),
     };
+  }
+
+  /**
+   * After scanOnly() returned 1: the line's slot words and string table in output().packed, in the
+   * layout of projection-stream.ts. Returns how many words they take, or -1 when a value is neither
+   * interned nor in the table (a string over 512 bytes, or a non-ASCII one of a perLine path).
+   */
+  packSlots(): number {
+    return this.wasm.packSlots();
   }
 
   /** The store was emptied (it is full): forget its values, the ids restart at 0. */

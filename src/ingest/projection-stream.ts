@@ -20,8 +20,7 @@
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  countSlots, decodeInternedValue, decodeTableValue, FLAG_IN_TABLE, FLAG_INTERNED, FLAG_JSON_TEXT, FLAG_PROJECTED,
-  LEN_BYTES, slotLayout, type JsonProjector, type ProjectorOutput, type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, FLAG_IN_TABLE, FLAG_JSON_TEXT, LEN_BYTES, slotLayout, type JsonProjector, type ProjectorOutput, type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
 
@@ -32,8 +31,9 @@ const LINE = 4;
 const RAW = 5;
 const TOOLONG = 6;
 
-// Slot words (LINE records). Intern ids are below 2^16 (the wasm's MAX_IDS); table offsets too (its
-// table is ~33 KB), and table values are at most MAX_KEPT_LEN (512) bytes plus quotes.
+// Slot words (LINE records), as the wasm's packSlots writes them (wasm/json-project.ts; keep the two
+// in step). Intern ids are below 2^16 (its MAX_IDS); table offsets too (its table is ~33 KB), and
+// table values are at most MAX_KEPT_LEN (512) bytes plus quotes.
 const MAX_INTERN_ID = 0xffff;
 const WORD_KIND = 3 << 28;
 const WORD_TABLE = 1 << 28;
@@ -100,37 +100,21 @@ export class ProjectionStreamWriter {
     // Values the store gained go out whatever happens to the line: later lines refer to their ids.
     if (projector === this.projector) this.sendInterned(out);
     if (status !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-    // One word per slot: the other thread's builder reads them where they lie (~150 bytes a line).
-    const slots = out.slots;
-    const slotCount = out.slotCount;
-    const tableLength = out.state[2]!;
-    const w = this.room(6 + slotCount + wordsFor(tableLength));
+    // One word per slot, then the string table, packed by the wasm: the other thread's builder reads
+    // them where they lie (~200 bytes a line).
+    const words = projector.packSlots();
+    if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+    const w = this.room(6 + words);
     const at = this.at;
-    for (let k = 0; k < slotCount; k++) {
-      const s = slots[k * 4]!;
-      let word = -1;
-      if (s >= 0) {
-        const flags = slots[k * 4 + 2]!;
-        const ref = slots[k * 4 + 3]!;
-        const len = slots[k * 4 + 1]! - s;
-        if ((flags & FLAG_INTERNED) !== 0) word = ref;
-        else if ((flags & FLAG_IN_TABLE) !== 0 && len <= MAX_TABLE_VALUE && ref <= MAX_TABLE_OFFSET) {
-          word = WORD_TABLE | ((flags & FLAG_JSON_TEXT) !== 0 ? WORD_JSON_TEXT : 0) | (len << 16) | ref;
-        } else if (flags === FLAG_PROJECTED) word = WORD_PROJECTED;
-        // A value in neither (over the wasm's MAX_KEPT_LEN, or non-ASCII outside the store).
-        else return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-      }
-      w[at + 6 + k] = word;
-    }
     w[at] = LINE;
     w[at + 1] = lineNo;
     w[at + 2] = byteOffset % TWO_32;
     w[at + 3] = Math.floor(byteOffset / TWO_32);
     w[at + 4] = unterminated ? 1 : 0;
-    w[at + 5] = tableLength;
-    const tableAt = at + 6 + slotCount;
-    copyBytes(out.memory, out.tableAt, tableLength, this.bytes, tableAt * 4);
-    this.at = tableAt + wordsFor(tableLength);
+    w[at + 5] = out.state[2]!;
+    const packed = out.packed;
+    for (let i = 0; i < words; i++) w[at + 6 + i] = packed[i]!;
+    this.at = at + 6 + words;
   }
 
   tooLong(lineNo: number, byteOffset: number): void {
