@@ -19,7 +19,7 @@ export type ToWorker = { type: 'init'; options: RunOptions; pipe?: PipeSetup } |
 
 export type FromWorker =
   | { type: 'bytes'; n: number; file: string }
-  | { type: 'done'; result: TaskResult; spare?: ArrayBuffer }
+  | { type: 'done'; result: TaskResult; spare?: ArrayBuffer; marks: Mark[] }
   | { type: 'error'; seq: number; error: SerializedError }
   | { type: 'partial'; packed: Uint8Array[]; marks: Mark[] }
   | RingMessage

@@ -22,7 +22,7 @@ import type { BytesListener, TaskResult } from './run-task.js';
 import { releasePrestarted, takeWorker } from './spawn.js';
 import { YoungGenerationCap } from './young-generation.js';
 import { deserializeError, type FromWorker, type ToWorker } from './messages.js';
-import { mark } from '../timing.js';
+import { addMarks, mark, type Mark } from '../timing.js';
 
 /** Tasks sent to the worker and not yet done. */
 const QUEUED_TASKS = 2;
@@ -69,6 +69,7 @@ export async function runPipelined(source: AsyncIterable<PlannedTask>, collector
 
   let failure: Error | null = null;
   let inFlight = 0;
+  let workerMarks: Mark[] = [];
   let wake: (() => void) | null = null;
   const signal = (): void => {
     const w = wake;
@@ -107,6 +108,7 @@ export async function runPipelined(source: AsyncIterable<PlannedTask>, collector
           folded.delete(seq);
           sink = null;
           inFlight--;
+          workerMarks = msg.marks;
           youngGeneration.check();
           signal();
           break;
@@ -144,6 +146,7 @@ export async function runPipelined(source: AsyncIterable<PlannedTask>, collector
     }
     while (inFlight > 0 && failure === null) await waitForEvent();
     if (failure) throw failure;
+    addMarks('worker 0', workerMarks);
     mark('this thread parsed');
   } finally {
     worker.removeAllListeners('exit');

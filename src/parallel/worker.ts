@@ -14,7 +14,7 @@ import { ForwardingCollector } from './forwarding-collector.js';
 import { RingWriter } from './batch-ring.js';
 import { runTask } from './run-task.js';
 import { serializeError, type ToWorker } from './messages.js';
-import { mark, ownMarks } from '../timing.js';
+import { mark, ownMarks, timingEnabled, type Mark } from '../timing.js';
 
 // Vault is the platform most runs count; Akeyless loads on 'init' when needed.
 await collectorFactory('vault');
@@ -64,8 +64,10 @@ port.on('message', (msg: ToWorker) => {
         // A parsed block's buffer goes back for the next block (parallel/block-buffers.ts): nothing
         // here keeps it (the line splitter copies what it holds across chunks).
         const spare = (msg.task as PlannedTask).block?.bytes.buffer;
-        if (spare instanceof ArrayBuffer && spare.byteLength > 0) port.postMessage({ type: 'done', result, spare }, [spare]);
-        else port.postMessage({ type: 'done', result });
+        // Phase marks so far and this task's end: a pipelined run sends no partial to carry them.
+        const marks: Mark[] = timingEnabled ? [...ownMarks(), ['task read', performance.timeOrigin + performance.now()]] : [];
+        if (spare instanceof ArrayBuffer && spare.byteLength > 0) port.postMessage({ type: 'done', result, spare, marks }, [spare]);
+        else port.postMessage({ type: 'done', result, marks });
       },
       (e: unknown) => port.postMessage({ type: 'error', seq: msg.task.seq, error: serializeError(e) }),
     );
