@@ -25,9 +25,15 @@ export function policyListOf(auth: Record<string, unknown> | null): readonly str
 
 const NO_POLICIES: readonly string[] = Object.freeze([]);
 
-/** The list itself when it holds only strings (the usual case: an interned list stays shared). */
+/**
+ * The list itself when it holds only strings (the usual case: an interned list stays shared). An
+ * index loop: interned lists are frozen, and for-of over a frozen array allocated an iterator result
+ * per element (~57 bytes a request on the bench log).
+ */
 function onlyStrings(list: unknown[]): readonly string[] {
-  for (const p of list) if (typeof p !== 'string') return list.filter((x): x is string => typeof x === 'string');
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'string') return list.filter((x): x is string => typeof x === 'string');
+  }
   return list as string[];
 }
 
