@@ -228,23 +228,7 @@ export class JsonProjector {
       // Its memory goes with it (the store it never touched is not resident either).
       return this.longLineProjector().project(buf, start, end);
     }
-    const wasm = this.wasm;
-    let status: number;
-    if (buf.buffer === this.pinnedMemory) {
-      // Read straight into this memory (readBuffers): no copy.
-      status = wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
-    } else {
-      this.reserve(len);
-      // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
-      // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
-      if (buf !== this.source) {
-        this.source = buf;
-        this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-      }
-      this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
-      status = wasm.project(len);
-    }
-    switch (status) {
+    switch (this.runWasm(buf, start, end)) {
       case 1: {
         const state = this.state;
         if (state[1] !== this.internResets) this.dropInterned(state[1]!);
@@ -279,19 +263,24 @@ export class JsonProjector {
   scanOnly(buf: Buffer, start: number, end: number): number {
     const len = end - start;
     if (len > this.longLine || len > this.maxWasmLine) return -1;
-    let status: number;
-    if (buf.buffer === this.pinnedMemory) {
-      status = this.wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
-    } else {
-      this.reserve(len);
-      if (buf !== this.source) {
-        this.source = buf;
-        this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-      }
-      this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
-      status = this.wasm.project(len);
-    }
+    const status = this.runWasm(buf, start, end);
     return status === 1 ? 1 : status === 0 ? 0 : -1;
+  }
+
+  /** The wasm's status for buf[start, end), a line of up to longLine bytes (see the wasm's header). */
+  private runWasm(buf: Buffer, start: number, end: number): number {
+    const len = end - start;
+    // Read straight into this memory (readBuffers): no copy.
+    if (buf.buffer === this.pinnedMemory) return this.wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
+    this.reserve(len);
+    // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
+    // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
+    if (buf !== this.source) {
+      this.source = buf;
+      this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    }
+    this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
+    return this.wasm.project(len);
   }
 
   /** Where scanOnly() leaves its results (new views after memory grew: ask after each scanOnly). */
