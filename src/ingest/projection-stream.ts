@@ -1,12 +1,13 @@
 // Projected lines as a stream of records, so that one thread reads and validates lines (the wasm
 // projector, JsonProjector.scanOnly) while another builds the projection objects and folds them
-// (parallel/pipelined.ts). The reading thread never decodes a value: it copies the projector's slot
-// records and string table of each line, and each value the intern store gains, once. The folding
-// thread keeps its own copy of the intern store's values by id and builds every line's projection with
-// the same generated object literal as JsonProjector.project, so a projection is the same value on
-// either path. A line the records cannot carry (a value neither interned nor in the table, a
-// JSON.parse fallback, a line no JSON object was found on) travels as its bytes, and the folding
-// thread reads it as if it had read it itself. Knows nothing of vendors.
+// (parallel/pipelined.ts). The reading thread never decodes a value: it copies the word per slot and
+// the string table the wasm packs for each line (packSlots), and each value the intern store gains,
+// once. The folding thread keeps its own copy of the intern store's values by id and builds each
+// line's projection with an object literal generated as JsonProjector's is, so a projection is the
+// same value on either path (test/ingest/projection-stream.test.ts). A line the records cannot carry
+// (a value neither interned nor in the table, a JSON.parse fallback, a line no JSON object was found
+// on) travels as its bytes, and the folding thread reads it as if it had read it itself. Knows
+// nothing of vendors.
 //
 // Records, in 32-bit words (little-endian), bytes padded to a word:
 //   TASK    seq, shape            lines of task `seq` follow; shape 0 lines, 1 json-array, 2 json-stream

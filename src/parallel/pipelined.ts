@@ -6,8 +6,8 @@
 // and a second collector costs a packed partial, its unpacking and a merge (~340 ms of the run). Here
 // no state exists twice and nothing is merged.
 //
-// Tasks are whole files, run in plan order one at a time by the worker; a task's records all reach
-// this thread before its 'done'. A task's statistics are the worker's for what the scan counts (lines,
+// Tasks (byte ranges of big files, else whole files) run in plan order, one at a time, in the
+// worker; a task's records all reach this thread before its 'done'. A task's statistics are the worker's for what the scan counts (lines,
 // blank lines, bytes read) and this thread's for what the collector reports (entries, malformed
 // lines, truncation, times, format).
 

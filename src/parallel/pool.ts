@@ -65,10 +65,11 @@ function taskBytes(task: PlannedTask): number {
 }
 
 /**
- * `jobs` threads work: this one and jobs - 1 workers. This thread either inflates compressed inputs
- * (the task source cuts their blocks here) or, with `parseHere` (plain inputs only, where it would
- * otherwise idle), runs a collector of its own and takes tasks like a worker, the input's tail
- * (TAIL_SHARE) alone. Each isolate costs ~100 MB at peak; measured on the 1.1 GB bench .gz, one
+ * `jobs` threads work: this one and jobs - 1 workers. With two threads and `parseHere` (plain inputs),
+ * the run is pipelined when the platform allows it (pipelined.ts): the worker reads, this thread
+ * folds. Otherwise this thread either inflates compressed inputs (the task source cuts their blocks
+ * here) or, with `parseHere` (where it would otherwise idle), runs a collector of its own and takes
+ * tasks like a worker, the input's tail (TAIL_SHARE) alone. Each isolate costs ~100 MB at peak; measured on the 1.1 GB bench .gz, one
  * worker keeps up with this thread's inflating (7.3 s vs 7.2-7.4 s with two, peak RSS 298 MB vs
  * 354-368 MB). Block buffers the workers send back once parsed go to `blockBuffers`, for the next
  * blocks (block-buffers.ts).
@@ -79,8 +80,10 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
     releasePrestarted();
     return runInline(source, options, onRawBytes);
   }
-  if (jobs === 2 && parseHere !== null && process.env.CLIENT_AUDITOR_PIPELINE !== '0') {
-    const pipelined = await runPipelined(source, (await collectorFactory(options.platform))(options), options, onRawBytes);
+  // Two threads on plain inputs: pipelined when the platform's collector takes projected lines.
+  const mainCollector = parseHere !== null ? (await collectorFactory(options.platform))(options) : null;
+  if (jobs === 2 && mainCollector !== null && process.env.CLIENT_AUDITOR_PIPELINE !== '0') {
+    const pipelined = await runPipelined(source, mainCollector, options, onRawBytes);
     if (pipelined !== null) return pipelined;
   }
   const workerCount = jobs - 1;
@@ -173,7 +176,6 @@ export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number,
   const tailBytes = parseHere === null ? -1 : Math.min(parseHere.totalBytes * TAIL_SHARE, TAIL_MAX_BYTES);
   const inTail = (): boolean => parseHere !== null && parseHere.totalBytes - takenBytes <= tailBytes;
   let tailLeftBytes: number | null = null;
-  const mainCollector = parseHere !== null ? (await collectorFactory(options.platform))(options) : null;
   const mainLoop = (async (): Promise<void> => {
     if (mainCollector === null) return;
     for (;;) {

@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { cli, H, jsonl, login, req, resp, richLog, tempDir } from '../support/vault.js';
 
 let dir: string;
@@ -16,11 +17,11 @@ beforeAll(() => {
 });
 
 /** Runs `args` pipelined, with --jobs 1 and in the two-collector mode; all three must agree. */
-function expectSameEverywhere(args: string[]): string {
+function expectSameEverywhere(args: string[], code = 0): string {
   const pipelined = cli([...args, '--jobs', '2'], { env: { CLIENT_AUDITOR_TIMING: '1' } });
   const one = cli([...args, '--jobs', '1']);
   const twoCollectors = cli([...args, '--jobs', '2'], { env: { CLIENT_AUDITOR_PIPELINE: '0' } });
-  expect(one.code, one.stderr).toBe(0);
+  expect(one.code, one.stderr).toBe(code);
   // The run really was pipelined (its phase marks name it).
   expect(pipelined.stderr).toMatch(/ms since start: .*pipelined \d+/);
   const withoutTiming = pipelined.stderr.split('\n').filter((l) => !l.startsWith('timing: ')).join('\n');
@@ -102,4 +103,28 @@ describe('pipelined runs (--jobs 2, plain inputs) equal --jobs 1 and the two-col
     expect(files.map((f) => f.malformed)).toEqual([0, 0, 1, 0, 1]);
     expectSameEverywhere(['clients', '--format', 'jsonl', stream, linesFile, broken, array]);
   }, 120_000);
+
+  it('under every counting profile, a date range and --strict', () => {
+    const file = path.join(dir, 'profiles.log');
+    fs.writeFileSync(file, [...generated(3000, 5), 'not json', ...jsonl(richLog()).split('\n')].join('\n') + '\n');
+    for (const rules of ['current', 'vault-1.9', 'vault-1.8', 'vault-1.6', 'legacy-auditor']) {
+      expectSameEverywhere(['count', '--format', 'json', '--rules', rules, file]);
+    }
+    expectSameEverywhere(['count', '--format', 'json', '--from', '2024-02-01', '--to', '2024-03-31', file]);
+    expectSameEverywhere(['count', '--strict', file], 3);
+  }, 120_000);
+
+  it('is not used where the run cannot be pipelined: Akeyless, stdin, compressed input', () => {
+    const marks = (args: string[], input?: string): string => {
+      const r = cli(args, { env: { CLIENT_AUDITOR_TIMING: '1' }, input });
+      expect(r.stderr).toMatch(/ms since start: /);
+      return r.stderr;
+    };
+    expect(marks(['count', '--jobs', '2', 'fixtures/akeyless/events.jsonl'])).not.toMatch(/pipelined/);
+    expect(marks(['count', '--jobs', '2', '-'], fs.readFileSync('fixtures/vault/audit.log', 'utf8'))).not.toMatch(/pipelined/);
+    const gz = path.join(dir, 'audit.log.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync('fixtures/vault/audit.log')));
+    expect(marks(['count', '--jobs', '2', gz])).not.toMatch(/pipelined/);
+    expect(marks(['count', '--jobs', '2', 'fixtures/vault/audit.log'])).toMatch(/pipelined/);
+  });
 });
