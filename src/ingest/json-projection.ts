@@ -110,6 +110,8 @@ const FLAG_INTERNED = 16;
 const LEN_JSON_TEXT = 0x80000000;
 const LEN_NOT_ASCII = 0x40000000;
 export const LEN_BYTES = 0x3fffffff;
+/** The wasm's string table at most: MAX_SLOTS values of MAX_KEPT_LEN bytes and their slack there. */
+const TABLE_BYTES_MAX = 64 * (512 + 8);
 /** Ids the wasm intern store holds at most (MAX_IDS there). */
 const MAX_INTERN_IDS = 1 << 16;
 
@@ -288,7 +290,7 @@ export class JsonProjector {
     return this.outputViews ??= {
       memory: this.memBuf, slots: this.slots, slotCount: this.slotCount, state: this.state, tableAt: this.tableAt,
       internRefs: this.internRefs, internArenaAt: this.wasm.internArenaOffset(),
-      packed: new Int32Array(this.wasm.memory.buffer, this.wasm.packedOffset(), this.slotCount + (64 * 520) / 4),
+      packed: new Int32Array(this.wasm.memory.buffer, this.wasm.packedOffset(), this.slotCount + TABLE_BYTES_MAX / 4),
     };
   }
 

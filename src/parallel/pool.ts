@@ -69,10 +69,10 @@ function taskBytes(task: PlannedTask): number {
  * the run is pipelined when the platform allows it (pipelined.ts): the worker reads, this thread
  * folds. Otherwise this thread either inflates compressed inputs (the task source cuts their blocks
  * here) or, with `parseHere` (where it would otherwise idle), runs a collector of its own and takes
- * tasks like a worker, the input's tail (TAIL_SHARE) alone. Each isolate costs ~100 MB at peak; measured on the 1.1 GB bench .gz, one
- * worker keeps up with this thread's inflating (7.3 s vs 7.2-7.4 s with two, peak RSS 298 MB vs
- * 354-368 MB). Block buffers the workers send back once parsed go to `blockBuffers`, for the next
- * blocks (block-buffers.ts).
+ * tasks like a worker, the input's tail (TAIL_SHARE) alone. Each isolate costs ~100 MB at peak;
+ * measured on the 1.1 GB bench .gz, one worker keeps up with this thread's inflating (7.3 s vs
+ * 7.2-7.4 s with two, peak RSS 298 MB vs 354-368 MB). Block buffers the workers send back once parsed
+ * go to `blockBuffers`, for the next blocks (block-buffers.ts).
  */
 export async function runTasks(source: AsyncIterable<PlannedTask>, jobs: number, options: RunOptions,
   onRawBytes: BytesListener, inline: boolean, parseHere: ParseHere | null = null, blockBuffers?: BlockBuffers): Promise<PoolResult> {

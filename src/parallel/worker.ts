@@ -1,8 +1,8 @@
 // Worker-thread entry: builds the platform's collector once (from the pool's first message, 'init';
 // in a pipelined run, a ForwardingCollector that sends lines to the main thread's), runs the tasks
 // it is sent, reports raw bytes read for the progress bar, and posts its partial result when told to
-// finish. A worker may be started before the run's options are known
-// (spawn.ts): until 'init' it loads what most runs need.
+// finish. A worker may be started before the run's options are known (spawn.ts): until 'init' it
+// loads what most runs need.
 
 import { parentPort } from 'node:worker_threads';
 import { precompileProjector } from '../ingest/json-projection.js';
