@@ -82,7 +82,7 @@ export class UsageTable {
    * rare (a new month of a usage, or an earlier use), not per request (converting per request was 2%
    * of a run), and not in finish either, where the code runs once and cold.
    */
-  private static foldMonth(u: Usage, month: number, order: Order, tokenIssueTime: string): void {
+  private static foldMonth(u: Usage, month: number, order: Order, tokenIssueTime: unknown): void {
     // The usual request: a later use in the month last folded. Each object on the way to a month's
     // order is a dependent load that misses the cache (~200 ns each on this VM, see the class comment).
     if (month === u.lastMonth && order.ms > u.lastMonthMs) return;
@@ -104,7 +104,7 @@ export class UsageTable {
   }
 
   /** One countable request, at line `lineNo` of task `seq` (seq < 0: keep no line reference). */
-  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: string, seq: number, lineNo: number): void {
+  add(facts: UsageFacts, month: number, order: Order, tokenIssueTime: unknown, seq: number, lineNo: number): void {
     const u = this.usageOf(facts);
     u.requests++;
     UsageTable.foldMonth(u, month, order, tokenIssueTime);
