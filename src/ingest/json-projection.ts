@@ -12,6 +12,9 @@
 // is not an object, and lines over WASM_MAX_LINE. Wasm memory never shrinks, so a line over LONG_LINE
 // is projected by a projector of its own that is dropped with its memory afterwards: a projector
 // keeps about 1.1x LONG_LINE plus its 7 MB intern store, whatever the longest line.
+//
+// scanOnly(), output() and packSlots() are project() without the decoding, for a thread that sends
+// the wasm's results to another thread to decode (projection-stream.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
