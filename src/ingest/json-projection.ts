@@ -106,8 +106,8 @@ export function precompileProjector(): void {
 
 const FLAG_ESCAPED = 1;
 const FLAG_PROJECTED = 2;
-export const FLAG_IN_TABLE = 4;
-export const FLAG_JSON_TEXT = 8;
+const FLAG_IN_TABLE = 4;
+const FLAG_JSON_TEXT = 8;
 const FLAG_INTERNED = 16;
 /** Intern store length word (wasm/json-project.ts): the bytes are JSON text / not ASCII. */
 const LEN_JSON_TEXT = 0x80000000;
@@ -330,7 +330,7 @@ export class JsonProjector {
     const flags = slots[slot * 4 + 2]!;
     if ((flags & FLAG_INTERNED) !== 0) return this.interned[slots[slot * 4 + 3]!];
     const e = slots[slot * 4 + 1]!;
-    if ((flags & FLAG_IN_TABLE) !== 0) return decodeTableValue(this.table, slots[slot * 4 + 3]!, s, e, flags);
+    if ((flags & FLAG_IN_TABLE) !== 0) return decodeTableValue(this.table, slots[slot * 4 + 3]!, e - s, (flags & FLAG_JSON_TEXT) !== 0);
     return decodeValue(this.buf, this.base + s, this.base + e, (flags & FLAG_ESCAPED) !== 0);
   }
 
@@ -555,14 +555,17 @@ export function decodeInternedValue(buf: Buffer, at: number, word: number): unkn
   return (word & LEN_JSON_TEXT) !== 0 ? deepFreeze(JSON.parse(text)) : text;
 }
 
-/** A table value (flags FLAG_IN_TABLE) of slot bytes s..e at `at` in the line's table string. */
-export function decodeTableValue(table: string, at: number, s: number, e: number, flags: number): unknown {
-  if ((flags & FLAG_JSON_TEXT) === 0) return table.substring(at, at + e - s - 2);
+/**
+ * A value in the line's string table at `at`, `len` bytes in the line: a string's content (its
+ * quotes are not in the table), or `jsonText`: the value's JSON text.
+ */
+export function decodeTableValue(table: string, at: number, len: number, jsonText: boolean): unknown {
+  if (!jsonText) return table.substring(at, at + len - 2);
   switch (table.charCodeAt(at)) {
     case 0x74: return true;
     case 0x66: return false;
     case 0x6e: return null;
-    default: return JSON.parse(table.substring(at, at + e - s));
+    default: return JSON.parse(table.substring(at, at + len));
   }
 }
 

@@ -21,7 +21,7 @@
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  countSlots, decodeInternedValue, decodeTableValue, FLAG_IN_TABLE, FLAG_JSON_TEXT, LEN_BYTES, slotLayout, type JsonProjector, type ProjectorOutput, type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, slotLayout, type JsonProjector, type ProjectorOutput, type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
 
@@ -107,10 +107,7 @@ export class ProjectionStreamWriter {
     if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
     const w = this.room(6 + words);
     const at = this.at;
-    w[at] = LINE;
-    w[at + 1] = lineNo;
-    w[at + 2] = byteOffset % TWO_32;
-    w[at + 3] = Math.floor(byteOffset / TWO_32);
+    writeHead(w, at, LINE, lineNo, byteOffset);
     w[at + 4] = unterminated ? 1 : 0;
     w[at + 5] = out.state[2]!;
     const packed = out.packed;
@@ -119,11 +116,7 @@ export class ProjectionStreamWriter {
   }
 
   tooLong(lineNo: number, byteOffset: number): void {
-    const w = this.room(4);
-    w[this.at] = TOOLONG;
-    w[this.at + 1] = lineNo;
-    w[this.at + 2] = byteOffset % TWO_32;
-    w[this.at + 3] = Math.floor(byteOffset / TWO_32);
+    writeHead(this.room(4), this.at, TOOLONG, lineNo, byteOffset);
     this.at += 4;
   }
 
@@ -153,10 +146,7 @@ export class ProjectionStreamWriter {
       bytes = this.bytes;
       this.at += words;
     }
-    w[at] = RAW;
-    w[at + 1] = lineNo;
-    w[at + 2] = byteOffset % TWO_32;
-    w[at + 3] = Math.floor(byteOffset / TWO_32);
+    writeHead(w, at, RAW, lineNo, byteOffset);
     w[at + 4] = unterminated ? 1 : 0;
     w[at + 5] = len;
     bytes.set(buf.subarray(start, end), (at + 6) * 4);
@@ -303,11 +293,19 @@ export class ProjectionStreamReader {
   private decodeSlot(slot: number): unknown {
     const word = this.words[this.base + slot]!;
     if ((word & WORD_KIND) !== WORD_TABLE) throw new Error('projection stream: a value the records do not carry');
-    const flags = FLAG_IN_TABLE | ((word & WORD_JSON_TEXT) !== 0 ? FLAG_JSON_TEXT : 0);
-    return decodeTableValue(this.table, word & MAX_TABLE_OFFSET, 0, (word >>> 16) & MAX_TABLE_VALUE, flags);
+    return decodeTableValue(this.table, word & MAX_TABLE_OFFSET, (word >>> 16) & MAX_TABLE_VALUE, (word & WORD_JSON_TEXT) !== 0);
   }
 }
 
+/** The first words of a LINE, RAW or TOOLONG record: its type, line number and byte offset. */
+function writeHead(w: Int32Array, at: number, type: number, lineNo: number, byteOffset: number): void {
+  w[at] = type;
+  w[at + 1] = lineNo;
+  w[at + 2] = byteOffset % TWO_32;
+  w[at + 3] = Math.floor(byteOffset / TWO_32);
+}
+
+/** A byte offset as writeHead stores it (two words, low first). */
 function offsetAt(words: Int32Array, at: number): number {
   return (words[at]! >>> 0) + words[at + 1]! * TWO_32;
 }

@@ -110,20 +110,20 @@ export class VaultCollector implements Collector<VaultPartial> {
       if (unterminated) stats.truncated();
       else stats.malformed(lineNo, reason);
     };
+    /** A parsed line; lines another thread found the JSON text of and projected come here directly. */
+    const projected = (value: unknown, lineNo: number, byteOffset: number, unterminated: boolean): void => {
+      const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
+      if (reason !== null) fail(lineNo, reason, unterminated);
+    };
     return {
       line: (buf, start, end, lineNo, byteOffset, unterminated) => {
         const from = jsonStart(buf, start, end, this.prefix);
         if (from < 0) return fail(lineNo, this.prefix !== null ? REASON.noPrefix : REASON.noJson, unterminated);
         const value = this.parse(buf, from, end);
         if (value === INVALID) return fail(lineNo, REASON.invalidJson, unterminated);
-        const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
-        if (reason !== null) fail(lineNo, reason, unterminated);
+        projected(value, lineNo, byteOffset, unterminated);
       },
-      // A line another thread found the JSON text of and projected on lineProjection()'s shape.
-      projected: (value, lineNo, byteOffset, unterminated) => {
-        const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
-        if (reason !== null) fail(lineNo, reason, unterminated);
-      },
+      projected,
       tooLong: (lineNo) => stats.malformed(lineNo, REASON.tooLong),
       value: (v, index) => {
         const reason = this.entry(v, stats, fileIndex, index, seq, index);
