@@ -3,6 +3,7 @@
 // branches on the kind of input. Corrupt or truncated compressed data is a fatal InputError [B1].
 
 import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import type * as Fzstd from 'fzstd';
 import { InputError } from '../errors.js';
@@ -204,6 +205,10 @@ const MAX_SPARE_READ_BUFFERS = 2;
  * this thread idle in reads, about what reading the file alone takes.
  */
 async function* readReusing(path: string, start: number, end: number, lent?: readonly Buffer[]): AsyncGenerator<Buffer> {
+  if (!isMainThread) {
+    yield* readBlocking(path, start, end, lent);
+    return;
+  }
   const handle = await fs.promises.open(path, 'r');
   const buffers = lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
   let pos = start;
@@ -232,6 +237,33 @@ async function* readReusing(path: string, start: number, end: number, lent?: rea
     if (pending !== null) await pending.catch(() => undefined);
     if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
     await handle.close();
+  }
+}
+
+/**
+ * readReusing() on a worker thread: each read blocks the thread. Workers run one per core, so every
+ * core is busy and a read handed to libuv's thread pool (readReusing's overlap) only waits for one:
+ * measured on the 1.1 GB bench log (two threads, pipelined), the worker then idled 10-30 % of its
+ * time waiting for reads while this thread waited for its records.
+ */
+function* readBlocking(path: string, start: number, end: number, lent?: readonly Buffer[]): Generator<Buffer> {
+  const fd = fs.openSync(path, 'r');
+  const buffers = lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  let pos = start;
+  let next = 0;
+  try {
+    while (pos < end) {
+      const buffer = buffers[next]!;
+      // Alternating buffers as readReusing does: a caller may still look at the chunk before.
+      next ^= 1;
+      const bytesRead = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
+    fs.closeSync(fd);
   }
 }
 
