@@ -294,6 +294,11 @@ export function packedOffset(): usize {
  * how many 32-bit words they fill, or -1 when a present value is neither interned nor in the table.
  */
 export function packSlots(): i32 {
+  return packAt(PACKED);
+}
+
+/** packSlots() writing at `to` (and up to 7 bytes past the table's end). */
+@inline function packAt(to: usize): i32 {
   for (let i = 0; i < gSlotCount; i++) {
     const sa = slotAddr(i);
     const s = load<i32>(sa);
@@ -307,12 +312,76 @@ export function packSlots(): i32 {
       else if (flags == 2) word = 2 << 28;
       else return -1;
     }
-    store<i32>(PACKED + <usize>i * 4, word);
+    store<i32>(to + <usize>i * 4, word);
   }
   const n = <usize>load<i32>(STATE, 8);
-  const to = PACKED + <usize>gSlotCount * 4;
-  for (let q: usize = 0; q < n; q += 8) store<u64>(to + q, load<u64>(TABLE + q)); // slack follows both
+  const t = to + <usize>gSlotCount * 4;
+  for (let q: usize = 0; q < n; q += 8) store<u64>(t + q, load<u64>(TABLE + q)); // slack follows both
   return gSlotCount + ((<i32>n + 3) >> 2);
+}
+
+// Records of the projection stream (src/ingest/projection-stream.ts, which reads them and writes
+// the other kinds; keep the two in step), written by emitLine into RECORDS: a line's records are
+// made here in one call, where JavaScript copying the packed words cost ~55 ms of the reading
+// thread per GB and its own intern records a call per line.
+const REC_RESET: i32 = 2;
+const REC_INTERN: i32 = 3;
+const REC_LINE: i32 = 4;
+const LEN_BYTES: u32 = 0x3fffffff;
+/** A batch of the stream (512 KiB) and one line's records at most (~67 KB) after it, and slack. */
+const RECORDS_BYTES: i32 = 640 * 1024;
+const RECORDS: usize = memory.data(RECORDS_BYTES + 64, 16);
+let gSentIds: i32 = 0; // intern ids written as records (since the last reset written)
+let gSentResets: i32 = 0;
+
+export function recordsOffset(): usize {
+  return RECORDS;
+}
+
+export function recordsWords(): i32 {
+  return RECORDS_BYTES >> 2;
+}
+
+/**
+ * projectAt(at, len, stack), then the line's records from word `dest` of RECORDS:
+ * RESET if the intern store was emptied, INTERN for each value it gained, then LINE (head: lineNo,
+ * offLo, offHi, unterminated, table length; the slot words and table as packSlots). Returns the word
+ * where the records end; negated minus one when the line needs sending as bytes (not valid JSON, not
+ * an object, an escaped key, or a value neither interned nor in the table): no LINE then, but the
+ * intern records are written all the same, since later lines refer to their ids.
+ */
+export function emitLine(at: usize, len: i32, stack: usize, dest: i32, lineNo: i32, offLo: i32, offHi: i32, unterminated: i32): i32 {
+  const status = projectAt(at, len, stack);
+  let o = RECORDS + (<usize>dest << 2);
+  if (status != 1) return -dest - 1; // only a projected line (fillTable) changes the store
+  const resets = load<i32>(STATE, 4);
+  if (resets != gSentResets) {
+    gSentResets = resets;
+    gSentIds = 0;
+    store<i32>(o, REC_RESET);
+    o += 4;
+  }
+  const arena = internArenaOffset();
+  for (; gSentIds < gIds; gSentIds++) {
+    const ra = internRefsOffset() + <usize>gSentIds * 8;
+    const from = arena + <usize>load<u32>(ra);
+    const word = load<u32>(ra, 4);
+    const n = <usize>(word & LEN_BYTES);
+    store<i32>(o, REC_INTERN);
+    store<i32>(o, gSentIds, 4);
+    store<u32>(o, word, 8);
+    for (let q: usize = 0; q < n; q += 8) store<u64>(o + 12 + q, load<u64>(from + q)); // slack follows
+    o += 12 + ((n + 3) & ~(<usize>3));
+  }
+  const words = packAt(o + 24);
+  if (words < 0) return -<i32>((o - RECORDS) >> 2) - 1;
+  store<i32>(o, REC_LINE);
+  store<i32>(o, lineNo, 4);
+  store<i32>(o, offLo, 8);
+  store<i32>(o, offHi, 12);
+  store<i32>(o, unterminated, 16);
+  store<i32>(o, load<i32>(STATE, 8), 20);
+  return <i32>((o - RECORDS) >> 2) + 6 + words;
 }
 
 @inline function isWs(c: u32): bool {

@@ -13,8 +13,9 @@
 // is projected by a projector of its own that is dropped with its memory afterwards: a projector
 // keeps about 1.1x LONG_LINE plus its 7 MB intern store, whatever the longest line.
 //
-// scanOnly(), output() and packSlots() are project() without the decoding, for a thread that sends
-// the wasm's results to another thread to decode (projection-stream.ts).
+// emitLine() is project() without the decoding, for a thread that sends the wasm's results to another
+// thread to decode (projection-stream.ts): it writes them as that stream's records. scanOnly(),
+// output() and packSlots() do the same in steps, for the long lines of a projector of their own.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -76,6 +77,9 @@ interface ProjectorExports {
   projectAt(at: number, len: number, stack: number): number;
   packedOffset(): number;
   packSlots(): number;
+  recordsOffset(): number;
+  recordsWords(): number;
+  emitLine(at: number, len: number, stack: number, dest: number, lineNo: number, offLo: number, offHi: number, unterminated: number): number;
 }
 
 function locateWasm(): string {
@@ -117,6 +121,14 @@ export const LEN_BYTES = 0x3fffffff;
 const TABLE_BYTES_MAX = 64 * (512 + 8);
 /** Ids the wasm intern store holds at most (MAX_IDS there). */
 const MAX_INTERN_IDS = 1 << 16;
+/** The wasm's MAX_SLOTS. */
+const MAX_SLOTS = 64;
+/**
+ * Words emitLine writes for one line at most: a reset, an intern record per slot (3 words and up to
+ * 512 bytes), the line's head and slot words, and its table.
+ */
+export const LINE_RECORD_WORDS = 1 + MAX_SLOTS * (3 + 512 / 4) + 6 + MAX_SLOTS + TABLE_BYTES_MAX / 4;
+const TWO_32 = 2 ** 32;
 
 /** The wasm's results after JsonProjector.scanOnly (layout: wasm/json-project.ts). */
 export interface ProjectorOutput {
@@ -133,6 +145,8 @@ export interface ProjectorOutput {
   readonly internArenaAt: number;
   /** Where packSlots() leaves a line's slot words and string table. */
   readonly packed: Int32Array;
+  /** Where emitLine() writes records, and the rest of the records being gathered (see there). */
+  readonly records: Int32Array;
 }
 
 type SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
@@ -277,7 +291,13 @@ export class JsonProjector {
     const len = end - start;
     // Read straight into this memory (readBuffers): no copy.
     if (buf.buffer === this.pinnedMemory) return this.wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
-    this.reserve(len);
+    this.copyIn(buf, start, end);
+    return this.wasm.project(len);
+  }
+
+  /** Copies buf[start, end) to where the wasm takes a line (inputOffset), growing memory to fit it. */
+  private copyIn(buf: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
     // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
     // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
     if (buf !== this.source) {
@@ -285,7 +305,6 @@ export class JsonProjector {
       this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     }
     this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
-    return this.wasm.project(len);
   }
 
   /** Where scanOnly() leaves its results (new views after memory grew: ask after each scanOnly). */
@@ -294,7 +313,27 @@ export class JsonProjector {
       memory: this.memBuf, slots: this.slots, slotCount: this.slotCount, state: this.state, tableAt: this.tableAt,
       internRefs: this.internRefs, internArenaAt: this.wasm.internArenaOffset(),
       packed: new Int32Array(this.wasm.memory.buffer, this.wasm.packedOffset(), this.slotCount + TABLE_BYTES_MAX / 4),
+      records: new Int32Array(this.wasm.memory.buffer, this.wasm.recordsOffset(), this.wasm.recordsWords()),
     };
+  }
+
+  /**
+   * For a thread that ships projections to another (projection-stream.ts, which has the record
+   * layout): projects buf[start, end), a line scans() takes, and writes its records from word
+   * `dest` of output().records, as wasm/json-project.ts emitLine does: the intern store's new
+   * values, then the line. Returns the word where they end, or (that end) negated minus one when the
+   * line must travel as bytes instead (no line record was written then; the intern records were).
+   * Records a line writes take at most LINE_RECORD_WORDS words.
+   */
+  emitLine(buf: Buffer, start: number, end: number, dest: number, lineNo: number, byteOffset: number, unterminated: boolean): number {
+    const len = end - start;
+    const offLo = byteOffset % TWO_32;
+    const offHi = Math.floor(byteOffset / TWO_32);
+    if (buf.buffer === this.pinnedMemory) {
+      return this.wasm.emitLine(buf.byteOffset + start, len, this.inPlaceStackAt, dest, lineNo, offLo, offHi, unterminated ? 1 : 0);
+    }
+    this.copyIn(buf, start, end);
+    return this.wasm.emitLine(this.inputAt, len, this.wasm.stackOffset(len), dest, lineNo, offLo, offHi, unterminated ? 1 : 0);
   }
 
   /**

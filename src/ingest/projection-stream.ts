@@ -1,13 +1,12 @@
 // Projected lines as a stream of records, so that one thread reads and validates lines (the wasm
-// projector, JsonProjector.scanOnly) while another builds the projection objects and folds them
-// (parallel/pipelined.ts). The reading thread never decodes a value: it copies the word per slot and
-// the string table the wasm packs for each line (packSlots), and each value the intern store gains,
-// once. The folding thread keeps its own copy of the intern store's values by id and builds each
-// line's projection with an object literal generated as JsonProjector's is, so a projection is the
-// same value on either path (test/ingest/projection-stream.test.ts). A line the records cannot carry
-// (a value neither interned nor in the table, a JSON.parse fallback, a line no JSON object was found
-// on) travels as its bytes, and the folding thread reads it as if it had read it itself. Knows
-// nothing of vendors.
+// projector, JsonProjector.emitLine) while another builds the projection objects and folds them
+// (parallel/pipelined.ts). The reading thread never decodes a value: the wasm writes a line's records
+// itself, a word per slot, the string table, and each value the intern store gains, once. The folding
+// thread keeps its own copy of the intern store's values by id and builds each line's projection with
+// an object literal generated as JsonProjector's is, so a projection is the same value on either path
+// (test/ingest/projection-stream.test.ts). A line the records cannot carry (a value neither interned
+// nor in the table, a JSON.parse fallback, a line no JSON object was found on) travels as its bytes,
+// and the folding thread reads it as if it had read it itself. Knows nothing of vendors.
 //
 // Records, in 32-bit words (little-endian), bytes padded to a word:
 //   TASK    seq, shape            lines of task `seq` follow; shape 0 lines, 1 json-array, 2 json-stream
@@ -21,7 +20,7 @@
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, slotLayout, type JsonProjector, type ProjectorOutput, type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_RECORD_WORDS, slotLayout, type JsonProjector, type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
 
@@ -68,16 +67,25 @@ export interface ProjectionStreamHandler {
   tooLong(lineNo: number, byteOffset: number): void;
 }
 
-/** The reading thread's half: lines in, records out (through a BatchChannel). */
+/**
+ * The reading thread's half: lines in, records out (through a BatchChannel). Records are gathered in
+ * the projector's memory (JsonProjector.output().records), where its emitLine writes a projected
+ * line's records itself, and each batch is copied to the channel in one piece.
+ */
 export class ProjectionStreamWriter {
-  private words: Int32Array | null = null;
-  private bytes: Uint8Array = new Uint8Array(0);
+  /** Words of records gathered and not yet handed over; at most batchWords between calls. */
   private at = 0;
-  /** Intern ids already sent, and the store resets already announced. */
-  private sentIds = 0;
-  private sentResets = 0;
+  private readonly batchWords: number;
+  /** The record area's bytes (renewed with the area: the projector's memory may grow). */
+  private recordBytes: Uint8Array = new Uint8Array(0);
 
-  constructor(private readonly projector: JsonProjector, private readonly channel: BatchChannel) {}
+  constructor(private readonly projector: JsonProjector, private readonly channel: BatchChannel) {
+    this.batchWords = channel.batchWords;
+    // A line's records are written after those gathered (up to a batch) before they are checked.
+    if (this.batchWords + LINE_RECORD_WORDS > projector.output().records.length) {
+      throw new Error(`projection stream: batches of ${this.batchWords} words exceed the projector's record area`);
+    }
+  }
 
   taskStart(seq: number, shape: FileShape): void {
     const w = this.room(3);
@@ -93,26 +101,14 @@ export class ProjectionStreamWriter {
    */
   line(buf: Buffer, start: number, end: number, from: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
     if (from < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-    // A line over the projector's longLine (a few per GB, up to tens of MB) is projected here too, by
-    // a projector of its own that interns nothing: its values travel in the table.
-    const projector = this.projector.scans(end - from) ? this.projector : this.projector.longLineProjector();
-    const status = projector.scanOnly(buf, from, end);
-    const out = projector.output();
-    // Values the store gained go out whatever happens to the line: later lines refer to their ids.
-    if (projector === this.projector) this.sendInterned(out);
-    if (status !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-    // One word per slot, then the string table, packed by the wasm: the other thread's builder reads
-    // them where they lie (~200 bytes a line).
-    const words = projector.packSlots();
-    if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
-    const w = this.room(6 + words);
-    const at = this.at;
-    writeHead(w, at, LINE, lineNo, byteOffset);
-    w[at + 4] = unterminated ? 1 : 0;
-    w[at + 5] = out.state[2]!;
-    const packed = out.packed;
-    for (let i = 0; i < words; i++) w[at + 6 + i] = packed[i]!;
-    this.at = at + 6 + words;
+    if (!this.projector.scans(end - from)) return this.longLine(buf, start, end, from, lineNo, byteOffset, unterminated);
+    // The wasm writes the values the intern store gained (which go out whatever happens to the
+    // line: later lines refer to their ids), then the line's slot words and string table.
+    const before = this.at;
+    const r = this.projector.emitLine(buf, from, end, before, lineNo, byteOffset, unterminated);
+    this.at = r >= 0 ? r : -r - 1;
+    if (this.at > this.batchWords) this.spill(before);
+    if (r < 0) this.raw(buf, start, end, lineNo, byteOffset, unterminated);
   }
 
   tooLong(lineNo: number, byteOffset: number): void {
@@ -122,10 +118,52 @@ export class ProjectionStreamWriter {
 
   /** Hands over the records written so far (at the end of a task, or before a message of another kind). */
   flush(): void {
-    if (this.words !== null && this.at > 0) {
-      this.channel.post(this.at);
-      this.words = null;
+    if (this.at === 0) return;
+    this.post(0, this.at);
+    this.at = 0;
+  }
+
+  /** Hands over records [from, to) of the record area as one batch. */
+  private post(from: number, to: number): void {
+    const batch = this.channel.acquire();
+    batch.set(this.projector.output().records.subarray(from, to));
+    this.channel.post(to - from);
+  }
+
+  /**
+   * The last line's records, from word `from`, took the gathered records past a batch: the records
+   * before them go as a batch, and theirs start the next one (or go alone, if larger than a batch).
+   */
+  private spill(from: number): void {
+    if (from > 0) this.post(0, from);
+    const records = this.projector.output().records;
+    const n = this.at - from;
+    if (n > this.batchWords) {
+      this.channel.postLarge(records.slice(from, this.at));
+      this.at = 0;
+      return;
     }
+    records.copyWithin(0, from, this.at);
+    this.at = n;
+  }
+
+  /**
+   * A line over the projector's longLine (a few per GB, up to tens of MB) is projected by a projector
+   * of its own that interns nothing: its values travel in the table.
+   */
+  private longLine(buf: Buffer, start: number, end: number, from: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
+    const projector = this.projector.longLineProjector();
+    if (projector.scanOnly(buf, from, end) !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+    const words = projector.packSlots();
+    if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
+    const out = projector.output();
+    const w = this.room(6 + words);
+    const at = this.at;
+    writeHead(w, at, LINE, lineNo, byteOffset);
+    w[at + 4] = unterminated ? 1 : 0;
+    w[at + 5] = out.state[2]!;
+    w.set(out.packed.subarray(0, words), at + 6);
+    this.at = at + 6 + words;
   }
 
   private raw(buf: Buffer, start: number, end: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
@@ -133,70 +171,34 @@ export class ProjectionStreamWriter {
     const words = 6 + wordsFor(len);
     let w: Int32Array;
     let at: number;
-    let bytes: Uint8Array;
-    const large = words > this.channel.batchWords;
+    const large = words > this.batchWords;
     if (large) {
       this.flush();
       w = new Int32Array(words);
       at = 0;
-      bytes = new Uint8Array(w.buffer);
     } else {
       w = this.room(words);
       at = this.at;
-      bytes = this.bytes;
       this.at += words;
     }
     writeHead(w, at, RAW, lineNo, byteOffset);
     w[at + 4] = unterminated ? 1 : 0;
     w[at + 5] = len;
+    let bytes = this.recordBytes;
+    if (large) bytes = new Uint8Array(w.buffer);
+    else if (bytes.buffer !== w.buffer || bytes.byteOffset !== w.byteOffset) bytes = this.recordBytes = new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
     bytes.set(buf.subarray(start, end), (at + 6) * 4);
     if (large) this.channel.postLarge(w);
   }
 
-  private sendInterned(out: ProjectorOutput): void {
-    const state = out.state;
-    if (state[1] !== this.sentResets) {
-      this.sentResets = state[1]!;
-      this.sentIds = 0;
-      this.room(1)[this.at++] = RESET;
-    }
-    const count = state[0]!;
-    for (let id = this.sentIds; id < count; id++) {
-      const offset = out.internRefs[id * 2]!;
-      const word = out.internRefs[id * 2 + 1]!;
-      const len = word & LEN_BYTES;
-      const w = this.room(3 + wordsFor(len));
-      w[this.at] = INTERN;
-      w[this.at + 1] = id;
-      w[this.at + 2] = word;
-      copyBytes(out.memory, out.internArenaAt + offset, len, this.bytes, (this.at + 3) * 4);
-      this.at += 3 + wordsFor(len);
-    }
-    this.sentIds = count;
-  }
-
-  /** The current batch, with room for `words` more words (a new batch when it lacks it). */
+  /** The record area, with room for `words` more words (handing over what it holds when it lacks it). */
   private room(words: number): Int32Array {
-    if (this.words !== null && this.at + words <= this.words.length) return this.words;
-    this.flush();
-    if (words > this.channel.batchWords) throw new Error(`projection stream: a ${words}-word record exceeds a batch`);
-    this.words = this.channel.acquire();
-    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, this.words.byteLength);
-    this.at = 0;
-    return this.words;
+    if (this.at + words > this.batchWords) {
+      this.flush();
+      if (words > this.batchWords) throw new Error(`projection stream: a ${words}-word record exceeds a batch`);
+    }
+    return this.projector.output().records;
   }
-}
-
-/**
- * Copies `len` bytes. A line's table is ~60 bytes: a loop beats making a subarray to set() from
- * (the subarrays were ~110 ms of the reading thread on the 1.1 GB bench log).
- */
-function copyBytes(from: Uint8Array, at: number, len: number, to: Uint8Array, toAt: number): void {
-  if (len > 256) {
-    to.set(from.subarray(at, at + len), toAt);
-    return;
-  }
-  for (let i = 0; i < len; i++) to[toAt + i] = from[at + i]!;
 }
 
 /** Builds a line's projection from its slot words, which start at word `base` of `words`. */

@@ -148,6 +148,19 @@ describe('projection stream: every line arrives as its projection or its bytes',
     expect(events[events.length - 1]!.kind).toBe('projected');
   });
 
+  it('a line whose own records exceed a batch (new interned values) goes as a large record, in order', () => {
+    // Seven new 400-byte values: their intern records and the line take ~720 words, over a 300-word
+    // batch; the lines around them fit, so the batch before is handed over first.
+    const shape: Shape = { a: true, b: true, c: true, d: true, e: true, f: true, g: true, n: true };
+    const wide = (tag: string): string => JSON.stringify(Object.fromEntries('abcdefg'.split('').map((k) => [k, `${tag}${k}`.padEnd(400, k)])));
+    const lines = ['{"n":1}', wide('x'), '{"n":2}', '{"n":3,"a":"short"}', wide('y'), wide('x'), '{"n":4}'].map((t) => Buffer.from(t));
+    const { events, channel } = roundTrip(lines, shape, 300);
+    expectExact(lines, events, shape);
+    expect(events.slice(1).every((e) => e.kind === 'projected')).toBe(true);
+    // The second x line reuses the values of the first: its records fit a batch.
+    expect(channel.larges).toBe(2);
+  });
+
   it('stays exact when the intern store fills and is emptied (200,000 distinct values, then repeats)', () => {
     const shape: Shape = { s: true, o: { k: true }, n: true };
     const rnd = mulberry32(11);
