@@ -70,9 +70,14 @@ export class ClientMonthLedger<A> {
     return lo === Infinity ? null : [lo, hi];
   }
 
-  /** Every (client, month), clients in key order, months ascending; isNew marks first months. */
-  *clientMonths(): Generator<ClientMonth<A>> {
-    for (const client of [...this.byClient.keys()].sort()) {
+  /**
+   * Every (client, month), each client's months together and ascending; isNew marks first months.
+   * Clients come in key order, or with `anyClientOrder` in the order they were first observed, for
+   * callers whose results do not depend on it (sorting the keys was ~12 ms of a cold Vault finish
+   * on the 1.1 GB bench log, 14k clients).
+   */
+  *clientMonths(anyClientOrder = false): Generator<ClientMonth<A>> {
+    for (const client of anyClientOrder ? this.byClient.keys() : [...this.byClient.keys()].sort()) {
       const slots = this.byClient.get(client)!;
       if (slots.length > 1) slots.sort((a, b) => a.month - b.month);
       for (let i = 0; i < slots.length; i++) {

@@ -2,25 +2,22 @@
 
 import { createHash } from 'node:crypto';
 
-const DEL = Buffer.from([0x7f]);
-const NUL = Buffer.from([0x00]);
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Vault's non-entity client id (sdk/logical/token.go TokenEntry.CreateClientID, PR #12820/#12919):
  * SHA-256 over the policies sorted by UTF-8 bytes, joined by 0x7F, then 0x00 and the token's
  * namespace id (just the namespace id when there are no policies), as standard padded base64.
- * Vault sorts with Go's sort.Strings, i.e. by bytes, not JS UTF-16 order (spec §6.2 last vector).
+ * Vault sorts with Go's sort.Strings, i.e. by bytes, not JS UTF-16 order (spec §6.2 last vector);
+ * for ASCII names the two orders agree, so those sort as strings, and the text is hashed in one
+ * piece (a Buffer per policy and an update per piece were ~7 us per client of a cold finish).
  */
 export function nonEntityClientId(policies: readonly string[], namespaceId: string): string {
-  const sorted = policies.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare);
-  const h = createHash('sha256');
-  sorted.forEach((p, i) => {
-    if (i > 0) h.update(DEL);
-    h.update(p);
-  });
-  if (sorted.length > 0) h.update(NUL);
-  h.update(namespaceId, 'utf8');
-  return h.digest('base64');
+  const sorted = policies.every((p) => ASCII.test(p))
+    ? [...policies].sort()
+    : policies.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare).map((b) => b.toString('utf8'));
+  const text = sorted.length > 0 ? sorted.join('\x7f') + '\x00' + namespaceId : namespaceId;
+  return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
 /**

@@ -44,7 +44,8 @@ function countOf(clients: Iterable<ClientType>): Counts {
 /**
  * The clients of one namespace or mount. Client-months of one month hold each client once (the
  * ledger yields each (client, month) once), so those are counted as they come; otherwise a client
- * counts once, with the type it was last seen with. Measured: the per-client maps of the month
+ * counts once, with the type it was last seen with: that of its latest month here, since a client's
+ * months are added together and in order (ClientMonthLedger.clientMonths). Measured: the per-client maps of the month
  * breakdowns were ~2/3 of breakdown's 190 ms on the 3 GB bench log.
  */
 class ClientTally {
@@ -258,14 +259,16 @@ export function finishVault(rawPartials: unknown[], ctx: FinishContext): Platfor
 
   mark('ledger');
   // One pass over the client-months feeds every tally: the whole range, and each month's clients
-  // and new clients.
+  // and new clients. Nothing below depends on the order of clients, only on each client's months
+  // coming together and in order (a tally keeps a client's type of its latest month there, and a
+  // mount's type is the earliest observation's), so the clients come in any order.
   const overall = new BreakdownTally(!legacy, false);
   const monthTallies = (): { all: BreakdownTally; fresh: BreakdownTally } => ({ all: new BreakdownTally(true, true), fresh: new BreakdownTally(true, true) });
   const monthly = new Map<number, { all: BreakdownTally; fresh: BreakdownTally }>();
   const attribution = { issuer: 0, display_name: 0, token_mount: 0, unknown: 0 };
   const namespaceOf = new Map<string, string>();
   const multiNamespace = new Set<string>();
-  for (const cm of ledger.clientMonths()) {
+  for (const cm of ledger.clientMonths(true)) {
     overall.add(cm);
     let month = monthly.get(cm.month);
     if (month === undefined) monthly.set(cm.month, (month = monthTallies()));
