@@ -45,12 +45,26 @@ function mergeUsages(lists: Usage[][]): Usage[] {
   return table.values();
 }
 
+/**
+ * Keyed lists of the partials as one map, the earliest value per key. A partial's keys are distinct
+ * (it lists a map), so a single partial's list is taken as it is: rebuilding the registry's maps
+ * entry by entry was ~8 ms of every single-collector finish on the 1.1 GB bench log.
+ */
+function earliestByKey<V extends { order: Order }>(lists: readonly (readonly [string, V][])[]): Map<string, V> {
+  if (lists.length === 1) return new Map(lists[0]);
+  const into = new Map<string, V>();
+  for (const list of lists) for (const [k, v] of list) keepEarliestIn(into, k, v);
+  return into;
+}
+
 export function merge(partials: VaultPartial[]): Merged {
-  const tokens = new Map<string, OrderedRegistration>();
-  const accessors = new Map<string, OrderedRegistration>();
+  const tokens = earliestByKey(partials.map((p) => p.tokens));
+  // An accessor's registration may be an index into its partial's tokens (see VaultPartial).
+  const accessors = earliestByKey(partials.map((p) =>
+    p.accessors.map(([k, r]): [string, OrderedRegistration] => [k, typeof r === 'number' ? p.tokens[r]![1] : r])));
   const mounts = new MountCandidates();
-  const tma = new Map<string, { order: Order; accessor: string }>();
-  const at = new Map<string, { order: Order; token: string }>();
+  const tma = earliestByKey(partials.map((p) => p.tokenMountAccessors));
+  const at = earliestByKey(partials.map((p) => p.accessorTokens));
   const creations = new Map<string, Creation>();
   const m: Merged = {
     usages: [], responseUsages: [], requestEntries: 0, requestStats: emptyRequestStats(), responseStats: emptyRequestStats(),
@@ -62,11 +76,7 @@ export function merge(partials: VaultPartial[]): Merged {
     m.requestEntries += p.requestEntries;
     addStats(m.requestStats, p.requestStats);
     addStats(m.responseStats, p.responseStats);
-    for (const [k, r] of p.tokens) keepEarliestIn(tokens, k, r);
-    for (const [k, r] of p.accessors) keepEarliestIn(accessors, k, typeof r === 'number' ? p.tokens[r]![1] : r);
     for (const c of p.mounts) mounts.fold(c.nsId, c.mountPath, c.accessor, c.accessorOrder, c.type, c.typeOrder);
-    for (const [k, v] of p.tokenMountAccessors) keepEarliestIn(tma, k, v);
-    for (const [k, v] of p.accessorTokens) keepEarliestIn(at, k, v);
     mergeSets(m.kmip, p.kmip);
     mergeSets(m.kmipResponses, p.kmipResponses);
     m.kmipWithoutSerial += p.kmipWithoutSerial;
