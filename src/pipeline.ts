@@ -12,7 +12,7 @@ import { BlockBuffers } from './parallel/block-buffers.js';
 import { BLOCK_BYTES, blockTasks } from './parallel/blocks.js';
 import { runTasks } from './parallel/pool.js';
 import type { LineResolver, PlatformName, PlatformResult, RunOptions } from './platform.js';
-import { finisher } from './platforms.js';
+import { collectorFactory, finisher } from './platforms.js';
 import { mark, marksText, timingEnabled } from './timing.js';
 
 export interface PipelineInput {
@@ -74,8 +74,10 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineOutput> {
   // Plain files only: this thread would otherwise idle while workers parse (see runTasks).
   const parseHere = files.every((f) => f.compression === 'none') && totalBytes !== null ? { totalBytes } : null;
   // Loaded while the first tasks start (this thread waits for the workers' first results then), not
-  // after the last one: ~12-15 ms of module loading off the end of the run.
-  const finishLoaded = finisher(platform);
+  // after the last one: ~12-15 ms of module loading off the end of the run. But after the collector's
+  // modules, which the tasks need first (the pool loads them too; a module loads once): loading both
+  // at once delayed the first task by the finish step's ~25 modules.
+  const finishLoaded = collectorFactory(platform).then(() => finisher(platform));
   finishLoaded.catch(() => undefined); // awaited below; a run that fails first must not leave it unhandled
   const { results, partials, tasks, tailLeftBytes } = await runTasks(source, p.jobs, options, onRawBytes, inline, parseHere, blockBuffers);
   const t1 = performance.now();
