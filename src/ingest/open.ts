@@ -249,13 +249,11 @@ async function* readReusing(path: string, start: number, end: number, lent?: rea
 function* readBlocking(path: string, start: number, end: number, lent?: readonly Buffer[]): Generator<Buffer> {
   const fd = fs.openSync(path, 'r');
   const buffers = lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  // One buffer does: nothing is read ahead, and the caller is done with a chunk when it asks for the next.
+  const buffer = buffers[0]!;
   let pos = start;
-  let next = 0;
   try {
     while (pos < end) {
-      const buffer = buffers[next]!;
-      // Alternating buffers as readReusing does: a caller may still look at the chunk before.
-      next ^= 1;
       const bytesRead = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
