@@ -320,8 +320,8 @@ export class JsonProjector {
   /**
    * For a thread that ships projections to another (projection-stream.ts, which has the record
    * layout): projects buf[start, end), a line scans() takes, and writes its records from word
-   * `dest` of output().records, as wasm/json-project.ts emitLine does: the intern store's new
-   * values, then the line. Returns the word where they end, or (that end) negated minus one when the
+   * `dest` of output().records, as wasm/json-project.ts emitLine does: the values the intern store
+   * gained since the last emitLine (a projector feeds one stream), then the line. Returns the word where they end, or (that end) negated minus one when the
    * line must travel as bytes instead (no line record was written then; the intern records were).
    * Records a line writes take at most LINE_RECORD_WORDS words.
    */
