@@ -45,8 +45,8 @@ function countOf(clients: Iterable<ClientType>): Counts {
  * The clients of one namespace or mount. Client-months of one month hold each client once (the
  * ledger yields each (client, month) once), so those are counted as they come; otherwise a client
  * counts once, with the type it was last seen with: that of its latest month here, since a client's
- * months are added together and in order (ClientMonthLedger.clientMonths). Measured: the per-client maps of the month
- * breakdowns were ~2/3 of breakdown's 190 ms on the 3 GB bench log.
+ * months are added together and in order (ClientMonthLedger.clientMonths). Measured: the per-client
+ * maps of the month breakdowns were ~2/3 of breakdown's 190 ms on the 3 GB bench log.
  */
 class ClientTally {
   private readonly types: Map<string, ClientType> | null;
