@@ -1,6 +1,6 @@
 // JSON projector (AssemblyScript -> WebAssembly), driven by src/ingest/json-projection.ts.
 //
-// project(len) validates the JSON text at inputOffset()[0, len) exactly as V8's JSON.parse accepts it
+// projectAt(at, len, stack) validates the JSON text at [at, at + len) exactly as V8's JSON.parse accepts it
 // (grammar only: invalid UTF-8 is fine, JSON.parse decodes it to U+FFFD) and records, for every path of a
 // shape (a tree of object keys written by JS at shapeOffset()), the byte span of the LAST value found at
 // that path. After validation, fillTable gathers the kept values for JS (see below).
@@ -547,14 +547,10 @@ function matchKey(node: i32, k: usize, n: usize): usize {
   return RESULTS + <usize>slot * 16;
 }
 
-/** The line at inputOffset() (copied there by JS); its stack follows it. */
-export function project(len: i32): i32 {
-  return projectLine(inputOffset(), len, stackOffset(len));
-}
-
 /**
- * A line anywhere in memory (JS reads file chunks into memory it owns here, so lines need no copy),
- * with its container stack at `stack` (at least len / 8 + 1 bytes that do not overlap it). The 16
+ * A line anywhere in memory: at inputOffset() (copied there by JS), its stack at stackOffset(len), or
+ * where JS read it (file chunks go to memory it owns here, so lines need no copy), with its container
+ * stack at `stack` (at least len / 8 + 1 bytes that do not overlap it). The 16
  * bytes after the line become the sentinel while it is parsed and are restored afterwards: they are
  * the next line's. The 16 bytes after those may be read (not written), so they must be memory too.
  */

@@ -73,7 +73,6 @@ interface ProjectorExports {
   internArenaOffset(): number;
   setInternMask(lo: number, hi: number): void;
   setSlotCount(n: number): void;
-  project(len: number): number;
   projectAt(at: number, len: number, stack: number): number;
   packedOffset(): number;
   packSlots(): number;
@@ -117,17 +116,18 @@ const FLAG_INTERNED = 16;
 const LEN_JSON_TEXT = 0x80000000;
 const LEN_NOT_ASCII = 0x40000000;
 export const LEN_BYTES = 0x3fffffff;
-/** The wasm's string table at most: MAX_SLOTS values of MAX_KEPT_LEN bytes and their slack there. */
-const TABLE_BYTES_MAX = 64 * (512 + 8);
-/** Ids the wasm intern store holds at most (MAX_IDS there). */
-const MAX_INTERN_IDS = 1 << 16;
-/** The wasm's MAX_SLOTS. */
+/** The wasm's MAX_SLOTS and MAX_KEPT_LEN (the longest value it interns or puts in the table). */
 const MAX_SLOTS = 64;
+const MAX_KEPT_LEN = 512;
+/** The wasm's string table at most: MAX_SLOTS values of MAX_KEPT_LEN bytes and their slack there. */
+const TABLE_BYTES_MAX = MAX_SLOTS * (MAX_KEPT_LEN + 8);
+/** Ids the wasm intern store holds at most (MAX_IDS there): ids are below it. */
+export const MAX_INTERN_IDS = 1 << 16;
 /**
  * Words emitLine writes for one line at most: a reset, an intern record per slot (3 words and up to
- * 512 bytes), the line's head and slot words, and its table.
+ * MAX_KEPT_LEN bytes), the line's head and slot words, and its table.
  */
-export const LINE_RECORD_WORDS = 1 + MAX_SLOTS * (3 + 512 / 4) + 6 + MAX_SLOTS + TABLE_BYTES_MAX / 4;
+export const LINE_RECORD_WORDS = 1 + MAX_SLOTS * (3 + MAX_KEPT_LEN / 4) + 6 + MAX_SLOTS + TABLE_BYTES_MAX / 4;
 const TWO_32 = 2 ** 32;
 
 /** The wasm's results after JsonProjector.scanOnly (layout: wasm/json-project.ts). */
@@ -218,6 +218,8 @@ export class JsonProjector {
    */
   private pinnedMemory: ArrayBuffer | null = null;
   private inPlaceStackAt = 0;
+  /** The container stack of the line place() put last. */
+  private placedStack = 0;
   /** Slots the shape uses. */
   private slotCount = 0;
   private outputViews: ProjectorOutput | null = null;
@@ -288,16 +290,21 @@ export class JsonProjector {
 
   /** The wasm's status for buf[start, end), a line of up to longLine bytes (see the wasm's header). */
   private runWasm(buf: Buffer, start: number, end: number): number {
-    const len = end - start;
-    // Read straight into this memory (readBuffers): no copy.
-    if (buf.buffer === this.pinnedMemory) return this.wasm.projectAt(buf.byteOffset + start, len, this.inPlaceStackAt);
-    this.copyIn(buf, start, end);
-    return this.wasm.project(len);
+    return this.wasm.projectAt(this.place(buf, start, end), end - start, this.placedStack);
   }
 
-  /** Copies buf[start, end) to where the wasm takes a line (inputOffset), growing memory to fit it. */
-  private copyIn(buf: Buffer, start: number, end: number): void {
-    this.reserve(end - start);
+  /**
+   * Where the wasm finds buf[start, end), with its container stack left in placedStack: where it
+   * lies when it was read into this memory (readBuffers: no copy), else copied to inputOffset (memory
+   * grown to fit it).
+   */
+  private place(buf: Buffer, start: number, end: number): number {
+    if (buf.buffer === this.pinnedMemory) {
+      this.placedStack = this.inPlaceStackAt;
+      return buf.byteOffset + start;
+    }
+    const len = end - start;
+    this.reserve(len);
     // A plain Uint8Array view of the caller's buffer (kept while it passes the same one): its
     // subarray() is cheaper than a Buffer's, and buf.copy has a slow JS prologue.
     if (buf !== this.source) {
@@ -305,6 +312,8 @@ export class JsonProjector {
       this.sourceBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     }
     this.memBuf.set(this.sourceBytes.subarray(start, end), this.inputAt);
+    this.placedStack = this.wasm.stackOffset(len);
+    return this.inputAt;
   }
 
   /** Where scanOnly() leaves its results (new views after memory grew: ask after each scanOnly). */
@@ -321,19 +330,15 @@ export class JsonProjector {
    * For a thread that ships projections to another (projection-stream.ts, which has the record
    * layout): projects buf[start, end), a line scans() takes, and writes its records from word
    * `dest` of output().records, as wasm/json-project.ts emitLine does: the values the intern store
-   * gained since the last emitLine (a projector feeds one stream), then the line. Returns the word where they end, or (that end) negated minus one when the
-   * line must travel as bytes instead (no line record was written then; the intern records were).
-   * Records a line writes take at most LINE_RECORD_WORDS words.
+   * gained since the last emitLine (a projector feeds one stream), then the line. Returns the word
+   * where they end, or (that end) negated minus one when the line must travel as bytes instead (no
+   * line record was written then; the intern records were). Records a line writes take at most
+   * LINE_RECORD_WORDS words.
    */
   emitLine(buf: Buffer, start: number, end: number, dest: number, lineNo: number, byteOffset: number, unterminated: boolean): number {
-    const len = end - start;
-    const offLo = byteOffset % TWO_32;
-    const offHi = Math.floor(byteOffset / TWO_32);
-    if (buf.buffer === this.pinnedMemory) {
-      return this.wasm.emitLine(buf.byteOffset + start, len, this.inPlaceStackAt, dest, lineNo, offLo, offHi, unterminated ? 1 : 0);
-    }
-    this.copyIn(buf, start, end);
-    return this.wasm.emitLine(this.inputAt, len, this.wasm.stackOffset(len), dest, lineNo, offLo, offHi, unterminated ? 1 : 0);
+    const at = this.place(buf, start, end);
+    return this.wasm.emitLine(at, end - start, this.placedStack, dest, lineNo, byteOffset % TWO_32, Math.floor(byteOffset / TWO_32),
+      unterminated ? 1 : 0);
   }
 
   /**

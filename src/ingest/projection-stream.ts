@@ -20,7 +20,8 @@
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_RECORD_WORDS, slotLayout, type JsonProjector, type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_RECORD_WORDS, MAX_INTERN_IDS, slotLayout, type JsonProjector,
+  type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
 
@@ -32,9 +33,9 @@ const RAW = 5;
 const TOOLONG = 6;
 
 // Slot words (LINE records), as the wasm's packSlots writes them (wasm/json-project.ts; keep the two
-// in step). Intern ids are below 2^16 (its MAX_IDS); table offsets too (its table is ~33 KB), and
+// in step). Intern ids are below MAX_INTERN_IDS (2^16); table offsets too (its table is ~33 KB), and
 // table values are at most MAX_KEPT_LEN (512) bytes plus quotes.
-const MAX_INTERN_ID = 0xffff;
+const MAX_INTERN_ID = MAX_INTERN_IDS - 1;
 const WORD_KIND = 3 << 28;
 const WORD_TABLE = 1 << 28;
 const WORD_PROJECTED = 2 << 28;
@@ -76,7 +77,7 @@ export class ProjectionStreamWriter {
   /** Words of records gathered and not yet handed over; at most batchWords between calls. */
   private at = 0;
   private readonly batchWords: number;
-  /** The record area's bytes (renewed with the area: the projector's memory may grow). */
+  /** The record area's bytes (see recordBytesOf). */
   private recordBytes: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly projector: JsonProjector, private readonly channel: BatchChannel) {
@@ -184,11 +185,15 @@ export class ProjectionStreamWriter {
     writeHead(w, at, RAW, lineNo, byteOffset);
     w[at + 4] = unterminated ? 1 : 0;
     w[at + 5] = len;
-    let bytes = this.recordBytes;
-    if (large) bytes = new Uint8Array(w.buffer);
-    else if (bytes.buffer !== w.buffer || bytes.byteOffset !== w.byteOffset) bytes = this.recordBytes = new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+    const bytes = large ? new Uint8Array(w.buffer) : this.recordBytesOf(w);
     bytes.set(buf.subarray(start, end), (at + 6) * 4);
     if (large) this.channel.postLarge(w);
+  }
+
+  /** The record area as bytes: a view kept until the projector's memory grows (a new buffer). */
+  private recordBytesOf(records: Int32Array): Uint8Array {
+    if (this.recordBytes.buffer !== records.buffer) this.recordBytes = new Uint8Array(records.buffer, records.byteOffset, records.byteLength);
+    return this.recordBytes;
   }
 
   /** The record area, with room for `words` more words (handing over what it holds when it lacks it). */
