@@ -198,9 +198,18 @@ export function openInput(file: InputFile, range: ByteRange | null, onRawBytes: 
 const spareReadBuffers: (readonly Buffer[])[] = [];
 const MAX_SPARE_READ_BUFFERS = 2;
 
+/** The buffers a read lent, else a spare pair, else a new one. */
+const takeReadBuffers = (lent: readonly Buffer[] | undefined): readonly Buffer[] =>
+  lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+
+/** A pair of this module's own buffers, free again. */
+function giveBackReadBuffers(buffers: readonly Buffer[]): void {
+  if (spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
+}
+
 /**
- * Bytes [start, end) of a file through two buffers (see OpenOptions.reuseBuffer): the next read runs
- * while the caller works on the chunk it was given. With one buffer each read waited for the
+ * Bytes [start, end) of a file through two buffers (see OpenOptions.reuseBuffer): on the main thread
+ * the next read runs while the caller works on the chunk it was given (workers: readBlocking). With one buffer each read waited for the
  * caller and the caller for each read: 0.7 s of a 6.1 s `--jobs 1` run on the 1.1 GB bench log was
  * this thread idle in reads, about what reading the file alone takes.
  */
@@ -210,7 +219,7 @@ async function* readReusing(path: string, start: number, end: number, lent?: rea
     return;
   }
   const handle = await fs.promises.open(path, 'r');
-  const buffers = lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  const buffers = takeReadBuffers(lent);
   let pos = start;
   let next = 0;
   const issue = (): Promise<fs.promises.FileReadResult<Buffer>> | null => {
@@ -235,7 +244,7 @@ async function* readReusing(path: string, start: number, end: number, lent?: rea
   } finally {
     // A read still in flight (the caller stopped early, or failed) settles before the file closes.
     if (pending !== null) await pending.catch(() => undefined);
-    if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
+    if (lent === undefined) giveBackReadBuffers(buffers);
     await handle.close();
   }
 }
@@ -248,7 +257,7 @@ async function* readReusing(path: string, start: number, end: number, lent?: rea
  */
 function* readBlocking(path: string, start: number, end: number, lent?: readonly Buffer[]): Generator<Buffer> {
   const fd = fs.openSync(path, 'r');
-  const buffers = lent ?? spareReadBuffers.pop() ?? [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  const buffers = takeReadBuffers(lent);
   // One buffer does: nothing is read ahead, and the caller is done with a chunk when it asks for the next.
   const buffer = buffers[0]!;
   let pos = start;
@@ -260,7 +269,7 @@ function* readBlocking(path: string, start: number, end: number, lent?: readonly
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    if (lent === undefined && spareReadBuffers.length < MAX_SPARE_READ_BUFFERS) spareReadBuffers.push(buffers);
+    if (lent === undefined) giveBackReadBuffers(buffers);
     fs.closeSync(fd);
   }
 }

@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BatchChannel } from '../ingest/projection-stream.js';
 
 const RING_SLOTS = 8;
-/** ~800 lines of the bench log per slot; a line's records take at most ~40 KB (a full string table). */
+/** ~2,000 lines of the bench log per slot; a line's records take at most ~67 KB (LINE_RECORD_WORDS). */
 const SLOT_BYTES = 512 * 1024;
 /** Control words before the slots: [slots freed so far]. */
 const CONTROL_BYTES = 64;
