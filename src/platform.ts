@@ -55,10 +55,14 @@ export interface Collector<P> {
   partial(): P;
 }
 
-/** The shape lines are projected on (ingest/json-projection.ts), and its per-line paths. Plain data. */
+/**
+ * The shape lines are projected on (ingest/json-projection.ts), its per-line paths and the path of
+ * the event time the projector parses (ProjectorOptions). Plain data.
+ */
 export interface LineProjection {
   shape: Shape;
   perLine: readonly (readonly string[])[];
+  time?: readonly string[];
 }
 
 export interface CollectorFactory<P = unknown> {

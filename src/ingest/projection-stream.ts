@@ -13,17 +13,19 @@
 //   RESET                         the intern store was emptied: ids restart at 0 (every id is sent
 //                                 again before a line uses it; the reader drops the old values)
 //   INTERN  id, word, bytes       the store's value `id` (word: length and kind, as the wasm keeps it)
-//   LINE    lineNo, offLo, offHi, unterminated, tableLength, a word per slot of the shape, table bytes
-//           (slot word: -1 absent; an intern id; TABLE | JSON_TEXT? | value length << 16 | table offset;
+//   LINE    lineNo, offLo, offHi, unterminated, tableLength, the event time (subNs, -1 when the
+//           projector did not parse it; epoch ms as two words, low first: JsonProjector.parsedTime),
+//           a word per slot of the shape, table bytes (slot word: -1 absent; an intern id; TABLE | JSON_TEXT? | value length << 16 | table offset;
 //           PROJECTED for an object whose members have slots of their own)
 //   RAW     lineNo, offLo, offHi, unterminated, length, bytes
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_RECORD_WORDS, MAX_INTERN_IDS, slotLayout, type JsonProjector,
-  type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_RECORD_WORDS, MAX_INTERN_IDS, slotLayout, timeFromWords,
+  type JsonProjector, type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
+import type { EventTime } from './time.js';
 
 const TASK = 1;
 const RESET = 2;
@@ -31,6 +33,8 @@ const INTERN = 3;
 const LINE = 4;
 const RAW = 5;
 const TOOLONG = 6;
+/** Words of a LINE record before its slot words (the wasm's LINE_HEAD). */
+const LINE_HEAD = 9;
 
 // Slot words (LINE records), as the wasm's packSlots writes them (wasm/json-project.ts; keep the two
 // in step). Intern ids are below MAX_INTERN_IDS (2^16); table offsets too (its table is ~33 KB), and
@@ -63,7 +67,8 @@ export interface BatchChannel {
 /** Receives what a stream carries, in the order it was written. */
 export interface ProjectionStreamHandler {
   task(seq: number, shape: FileShape): void;
-  projected(value: unknown, lineNo: number, byteOffset: number, unterminated: boolean): void;
+  /** `time`: the event time the projector parsed (JsonProjector.parsedTime), or null. */
+  projected(value: unknown, lineNo: number, byteOffset: number, unterminated: boolean, time: EventTime | null): void;
   raw(buf: Buffer, start: number, end: number, lineNo: number, byteOffset: number, unterminated: boolean): void;
   tooLong(lineNo: number, byteOffset: number): void;
 }
@@ -158,13 +163,13 @@ export class ProjectionStreamWriter {
     const words = projector.packSlots();
     if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
     const out = projector.output();
-    const w = this.room(6 + words);
+    const w = this.room(LINE_HEAD + words);
     const at = this.at;
     writeHead(w, at, LINE, lineNo, byteOffset);
     w[at + 4] = unterminated ? 1 : 0;
-    w[at + 5] = out.state[2]!;
-    w.set(out.packed.subarray(0, words), at + 6);
-    this.at = at + 6 + words;
+    w.set(out.state.subarray(2, 6), at + 5); // table length, then the event time
+    w.set(out.packed.subarray(0, words), at + LINE_HEAD);
+    this.at = at + LINE_HEAD + words;
   }
 
   private raw(buf: Buffer, start: number, end: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
@@ -255,13 +260,13 @@ export class ProjectionStreamReader {
       switch (words[at]) {
         case LINE: {
           const tableLength = words[at + 5]!;
-          const base = at + 6;
+          const base = at + LINE_HEAD;
           const tableAt = (base + this.slotCount) * 4;
           this.words = words;
           this.base = base;
           this.table = tableLength === 0 ? '' : slice.latin1Slice(tableAt, tableAt + tableLength);
           const value = this.build(words, this.interned, this.value, base);
-          h.projected(value, words[at + 1]!, offsetAt(words, at + 2), words[at + 4] === 1);
+          h.projected(value, words[at + 1]!, offsetAt(words, at + 2), words[at + 4] === 1, timeFromWords(words, at + 6));
           at = base + this.slotCount + wordsFor(tableLength);
           break;
         }

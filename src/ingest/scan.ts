@@ -8,6 +8,7 @@ import { FileStats } from './file-stats.js';
 import type { InputFile } from './inputs.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import { openInput, type ByteRange, type RawBytesListener, type ReadBuffers } from './open.js';
+import type { EventTime } from './time.js';
 
 export interface RecordSink extends LineSink {
   /** One element of a JSON array file or one value of a concatenated-JSON file; index is 1-based. */
@@ -16,9 +17,9 @@ export interface RecordSink extends LineSink {
   valueStreamError(index: number, reason: string, atEnd: boolean): void;
   /**
    * Optional (collectors with a lineProjection): a line read and projected by another thread, as
-   * line() would have projected it.
+   * line() would have projected it, with the event time its projector parsed (null: not parsed).
    */
-  projected?(value: unknown, lineNo: number, byteOffset: number, unterminated: boolean): void;
+  projected?(value: unknown, lineNo: number, byteOffset: number, unterminated: boolean, time: EventTime | null): void;
 }
 
 export type FileShape = 'lines' | 'json-array' | 'json-stream';

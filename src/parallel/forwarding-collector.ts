@@ -25,7 +25,7 @@ export class ForwardingCollector implements Collector<null> {
 
   constructor(private readonly projection: LineProjection, prefix: string | null, channel: BatchChannel,
     private readonly post: (msg: ForwardedMessage) => void) {
-    this.projector = new JsonProjector(projection.shape, { perLine: projection.perLine });
+    this.projector = new JsonProjector(projection.shape, { perLine: projection.perLine, time: projection.time });
     this.buffers = new ProjectorReadBuffers(this.projector);
     this.writer = new ProjectionStreamWriter(this.projector, channel);
     this.prefix = prefix === null ? null : Buffer.from(prefix, 'utf8');

@@ -62,7 +62,7 @@ export async function runPipelined(source: AsyncIterable<PlannedTask>, collector
       folded.set(seq, stats);
       sink = collector.sinkFor(task, stats, shape);
     },
-    projected: (value, lineNo, byteOffset, unterminated) => sink!.projected!(value, lineNo, byteOffset, unterminated),
+    projected: (value, lineNo, byteOffset, unterminated, time) => sink!.projected!(value, lineNo, byteOffset, unterminated, time),
     raw: (buf, start, end, lineNo, byteOffset, unterminated) => sink!.line(buf, start, end, lineNo, byteOffset, unterminated),
     tooLong: (lineNo, byteOffset) => sink!.tooLong(lineNo, byteOffset),
   };

@@ -23,7 +23,7 @@ import {
 } from './partial.js';
 import { MountCandidates } from './mount-candidates.js';
 import { UsageTable } from './usage-table.js';
-import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from './entry-shape.js';
+import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE, VAULT_TIME } from './entry-shape.js';
 import { isIssuingPath, isTokenCreatePath, registrationOf } from './registration.js';
 
 type Obj = Record<string, unknown>;
@@ -72,6 +72,8 @@ export class VaultCollector implements Collector<VaultPartial> {
   private lastInRange: Order | null = null;
   private readonly prefix: Buffer | null;
   private readonly parse: (buf: Buffer, start: number, end: number) => unknown;
+  /** The event time of the line parse() returned last, when the projector parsed it (else null). */
+  private readonly parsedTime: () => EventTime | null;
   /** Read buffers inside the fast path's projector (null with CLIENT_AUDITOR_FULL_PARSE=1). */
   private readonly inPlace: ProjectorReadBuffers | null;
 
@@ -81,10 +83,12 @@ export class VaultCollector implements Collector<VaultPartial> {
     if (process.env.CLIENT_AUDITOR_FULL_PARSE === '1') {
       this.inPlace = null;
       this.parse = parseFully;
+      this.parsedTime = () => null;
     } else {
-      const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
+      const projector = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE, time: VAULT_TIME });
       this.inPlace = new ProjectorReadBuffers(projector);
       this.parse = (buf, start, end) => projector.project(buf, start, end);
+      this.parsedTime = () => projector.parsedTime();
     }
   }
 
@@ -93,7 +97,7 @@ export class VaultCollector implements Collector<VaultPartial> {
    * CLIENT_AUDITOR_FULL_PARSE=1, which parses every line whole here.
    */
   lineProjection(): LineProjection | null {
-    return this.inPlace === null ? null : { shape: VAULT_ENTRY_SHAPE, perLine: VAULT_PER_LINE };
+    return this.inPlace === null ? null : { shape: VAULT_ENTRY_SHAPE, perLine: VAULT_PER_LINE, time: VAULT_TIME };
   }
 
   /** Lines read into these are projected where they lie (no copy into the projector's memory). */
@@ -110,9 +114,12 @@ export class VaultCollector implements Collector<VaultPartial> {
       if (unterminated) stats.truncated();
       else stats.malformed(lineNo, reason);
     };
-    /** A parsed line; lines another thread found the JSON text of and projected come here directly. */
-    const projected = (value: unknown, lineNo: number, byteOffset: number, unterminated: boolean): void => {
-      const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo);
+    /**
+     * A parsed line, with its time when the projector parsed it; lines another thread found the JSON
+     * text of and projected come here directly.
+     */
+    const projected = (value: unknown, lineNo: number, byteOffset: number, unterminated: boolean, time: EventTime | null): void => {
+      const reason = this.entry(value, stats, fileIndex, byteOffset, seq, lineNo, time);
       if (reason !== null) fail(lineNo, reason, unterminated);
     };
     return {
@@ -121,12 +128,12 @@ export class VaultCollector implements Collector<VaultPartial> {
         if (from < 0) return fail(lineNo, this.prefix !== null ? REASON.noPrefix : REASON.noJson, unterminated);
         const value = this.parse(buf, from, end);
         if (value === INVALID) return fail(lineNo, REASON.invalidJson, unterminated);
-        projected(value, lineNo, byteOffset, unterminated);
+        projected(value, lineNo, byteOffset, unterminated, this.parsedTime());
       },
       projected,
       tooLong: (lineNo) => stats.malformed(lineNo, REASON.tooLong),
       value: (v, index) => {
-        const reason = this.entry(v, stats, fileIndex, index, seq, index);
+        const reason = this.entry(v, stats, fileIndex, index, seq, index, null);
         if (reason !== null) stats.malformed(index, reason);
       },
       valueStreamError: (index, reason, atEnd) => {
@@ -136,14 +143,18 @@ export class VaultCollector implements Collector<VaultPartial> {
     };
   }
 
-  /** Folds one parsed value; returns a malformed reason or null. */
-  private entry(value: unknown, stats: FileStats, file: number, offset: number, seq: number, lineNo: number): string | null {
+  /**
+   * Folds one parsed value; returns a malformed reason or null. `parsed`: its time as the projector
+   * parsed it (exactly what parseEventTime returns for e.time), or null to parse it here.
+   */
+  private entry(value: unknown, stats: FileStats, file: number, offset: number, seq: number, lineNo: number,
+    parsed: EventTime | null): string | null {
     const e = obj(value);
     if (e === null) return REASON.notObject;
     const type = e.type;
     if (typeof type !== 'string') return REASON.missingType;
     const timeText = e.time;
-    const time = typeof timeText === 'string' ? parseEventTime(timeText) : null;
+    const time = parsed ?? (typeof timeText === 'string' ? parseEventTime(timeText) : null);
     if (time === null) return REASON.badTime;
     const kind = ENTRY_KINDS.has(type) ? type : 'other';
     stats.entry(kind, time);

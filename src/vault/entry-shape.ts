@@ -45,3 +45,6 @@ export const VAULT_ENTRY_SHAPE: Shape = {
  * interning them would only churn the projector's store.
  */
 export const VAULT_PER_LINE: readonly (readonly string[])[] = [['time'], ['request', 'path']];
+
+/** The entry's time (§3.5), which the projector parses as parseEventTime does (ProjectorOptions.time). */
+export const VAULT_TIME: readonly string[] = ['time'];

@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { INVALID, JsonProjector, LONG_LINE, type Shape } from '../../src/ingest/json-projection.js';
-import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from '../../src/vault/entry-shape.js';
+import { parseEventTime } from '../../src/ingest/time.js';
+import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE, VAULT_TIME } from '../../src/vault/entry-shape.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 import { ADVERSARIAL, dropUndefined, fixtureLines, reference } from '../helpers/projection-cases.js';
 
@@ -18,6 +19,9 @@ function check(projector: JsonProjector, shape: Shape, bytes: Buffer, label = ''
     return;
   }
   expect(dropUndefined(got), `${label} ${bytes.toString('latin1').slice(0, 300)}`).toStrictEqual(want);
+  // The event time it parsed (Vault projectors), if any, is what parseEventTime makes of `time`.
+  const time = projector.parsedTime();
+  if (time !== null) expect(time, `${label} time`).toEqual(parseEventTime((want as { time: string }).time));
 }
 
 const DEEP_SHAPE: Shape = {
@@ -31,7 +35,7 @@ const DEEP_SHAPE: Shape = {
 };
 
 // As the Vault collector builds it (per-line paths included), so these tests cover what counting runs.
-const vault = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE });
+const vault = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE, time: VAULT_TIME });
 const deep = new JsonProjector(DEEP_SHAPE);
 
 describe('json projection equals pruneToShape(JSON.parse) on every fixture line', () => {
@@ -239,5 +243,78 @@ describe('json projection interns repeated values across lines', () => {
     }
     expect(() => new JsonProjector(DEEP_SHAPE, { perLine: [['nope']] })).toThrow(/not in the shape/);
     expect(() => new JsonProjector(DEEP_SHAPE, { perLine: [['s', 'deeper']] })).toThrow(/not in the shape/);
+  });
+});
+
+describe('event time parsed by the projector (ProjectorOptions.time) equals parseEventTime', () => {
+  const p = new JsonProjector(VAULT_ENTRY_SHAPE, { perLine: VAULT_PER_LINE, time: VAULT_TIME });
+  /** parsedTime() after projecting a line whose time is the JSON text `timeJson`. */
+  const parsed = (timeJson: string, rest = ''): ReturnType<JsonProjector['parsedTime']> => {
+    const line = Buffer.from(`{"type":"request","time":${timeJson}${rest}}`);
+    expect(p.project(line, 0, line.length)).not.toBe(INVALID);
+    return p.parsedTime();
+  };
+  // Vault's form, which the wasm must parse (anything else it may leave to parseEventTime).
+  const VAULT_FORM = /^(\d{4})-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
+
+  it('agrees on 60,000 seeded times, valid and not, and parses every valid one of Vault\'s form', () => {
+    const rnd = mulberry32(20261207);
+    const pick = (n: number): number => Math.floor(rnd() * n);
+    const num = (n: number, width: number): string => String(n).padStart(width, '0');
+    let fast = 0;
+    for (let i = 0; i < 60_000; i++) {
+      const year = [pick(10_000), 1000 + pick(1100), 1900 + pick(200), pick(100), 100 + pick(900)][pick(5)]!;
+      const valid = pick(3) > 0;
+      const month = valid ? 1 + pick(12) : pick(14);
+      const day = valid ? 1 + pick(28) : [29, 30, 31, 0, 32][pick(5)]!;
+      const hour = valid ? pick(24) : pick(26);
+      const minute = valid ? pick(60) : pick(62);
+      const second = valid ? pick(61) : pick(62);
+      const digits = pick(11);
+      const frac = digits === 0 ? '' : '.' + num(pick(10 ** Math.min(digits, 9)), digits);
+      const sep = ['T', 'T', 'T', 't', ' '][pick(5)]!;
+      const zone = ['Z', 'Z', 'Z', 'Z', 'z', '+08:00', '-0330', ''][pick(8)]!;
+      let text = `${num(year, 4)}-${num(month, 2)}-${num(day, 2)}${sep}${num(hour, 2)}:${num(minute, 2)}:${num(second, 2)}${frac}${zone}`;
+      if (pick(20) === 0) {
+        const at = pick(text.length);
+        text = text.slice(0, at) + String.fromCharCode(0x20 + pick(95)) + text.slice(at + 1);
+      }
+      const want = parseEventTime(text);
+      const got = parsed(JSON.stringify(text));
+      if (got !== null) expect(got, text).toEqual(want);
+      const form = VAULT_FORM.exec(text);
+      if (want !== null && form !== null && Number(form[1]) >= 1000) {
+        expect(got, `${text} is Vault's form: the wasm parses it`).not.toBeNull();
+        fast++;
+      }
+    }
+    expect(fast).toBeGreaterThan(5_000);
+  });
+
+  it('checks the calendar (leap years, month lengths), leap seconds and nanoseconds', () => {
+    for (const text of ['2024-02-29T00:00:00Z', '2000-02-29T23:59:59.999999999Z', '2023-02-28T12:00:00Z', '1900-02-28T00:00:00Z',
+      '2025-04-30T00:00:00Z', '2025-12-31T23:59:60Z', '1969-12-31T23:59:59.000000001Z', '1000-01-01T00:00:00Z', '9999-12-31T23:59:60.999999999Z',
+      '2025-01-01T00:00:23.283396428Z', '2025-01-01T00:00:23.1Z']) {
+      expect(parsed(JSON.stringify(text)), text).toEqual(parseEventTime(text));
+      expect(parsed(JSON.stringify(text)), text).not.toBeNull();
+    }
+    for (const text of ['2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2025-04-31T00:00:00Z', '2025-13-01T00:00:00Z', '2025-01-01T24:00:00Z',
+      '2025-01-01T00:00:61Z', '2025-01-01T00:00:00.Z', '2025-01-01T00:00:00.1234567890Z', '0099-01-01T00:00:00Z']) {
+      expect(parsed(JSON.stringify(text)), text).toBeNull();
+    }
+  });
+
+  it('leaves other values to the caller: escapes, numbers, objects, no time; a repeated key counts its last value', () => {
+    expect(parsed('"2025-01-01T00:00:00\\u005a"')).toBeNull(); // an escaped Z: JSON.parse decodes it, the wasm does not
+    expect(parsed('1735689600')).toBeNull();
+    expect(parsed('{"t":"2025-01-01T00:00:00Z"}')).toBeNull();
+    const line = Buffer.from('{"type":"request"}');
+    p.project(line, 0, line.length);
+    expect(p.parsedTime()).toBeNull();
+    expect(parsed('"2025-01-01T00:00:00Z"', ',"time":"2025-02-01T00:00:00Z"')).toEqual(parseEventTime('2025-02-01T00:00:00Z'));
+    // A line JSON.parse rejects leaves no time behind.
+    const bad = Buffer.from('{"type":"request","time":"2025-01-01T00:00:00Z",}');
+    expect(p.project(bad, 0, bad.length)).toBe(INVALID);
+    expect(p.parsedTime()).toBeNull();
   });
 });

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { INVALID, JsonProjector, LONG_LINE, pruneToShape, type Shape } from '../../src/ingest/json-projection.js';
 import { ProjectionStreamReader, ProjectionStreamWriter, type BatchChannel } from '../../src/ingest/projection-stream.js';
-import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE } from '../../src/vault/entry-shape.js';
+import { parseEventTime, type EventTime } from '../../src/ingest/time.js';
+import { VAULT_ENTRY_SHAPE, VAULT_PER_LINE, VAULT_TIME } from '../../src/vault/entry-shape.js';
 import { mulberry32 } from '../../fixtures/generators/vault-sim.js';
 import { ADVERSARIAL, dropUndefined, fixtureLines, reference } from '../helpers/projection-cases.js';
 
@@ -31,7 +32,7 @@ class MemoryChannel implements BatchChannel {
 }
 
 type Event =
-  | { kind: 'projected'; value: unknown; lineNo: number; byteOffset: number; unterminated: boolean }
+  | { kind: 'projected'; value: unknown; lineNo: number; byteOffset: number; unterminated: boolean; time: EventTime | null }
   | { kind: 'raw'; bytes: Buffer; lineNo: number; byteOffset: number; unterminated: boolean }
   | { kind: 'task'; seq: number; shape: string }
   | { kind: 'tooLong'; lineNo: number; byteOffset: number };
@@ -42,7 +43,7 @@ function readAll(channel: MemoryChannel, shape: Shape): Event[] {
   for (const b of channel.batches) {
     reader.read(b.words, Buffer.from(b.words.buffer, b.words.byteOffset, b.words.byteLength), b.count, {
       task: (seq, s) => events.push({ kind: 'task', seq, shape: s }),
-      projected: (value, lineNo, byteOffset, unterminated) => events.push({ kind: 'projected', value, lineNo, byteOffset, unterminated }),
+      projected: (value, lineNo, byteOffset, unterminated, time) => events.push({ kind: 'projected', value, lineNo, byteOffset, unterminated, time }),
       // Copied: the bytes are the batch's, which the ring reuses.
       raw: (buf, start, end, lineNo, byteOffset, unterminated) =>
         events.push({ kind: 'raw', bytes: Buffer.from(buf.subarray(start, end)), lineNo, byteOffset, unterminated }),
@@ -53,9 +54,9 @@ function readAll(channel: MemoryChannel, shape: Shape): Event[] {
 }
 
 /** Sends `lines` (each inside a larger buffer, as the reader has them) and reads them back. */
-function roundTrip(lines: Buffer[], shape: Shape, batchWords = 64 * 1024, perLine: readonly (readonly string[])[] = []):
-  { events: Event[]; channel: MemoryChannel; projector: JsonProjector } {
-  const projector = new JsonProjector(shape, { perLine });
+function roundTrip(lines: Buffer[], shape: Shape, batchWords = 64 * 1024, perLine: readonly (readonly string[])[] = [],
+  time?: readonly string[]): { events: Event[]; channel: MemoryChannel; projector: JsonProjector } {
+  const projector = new JsonProjector(shape, { perLine, time });
   const channel = new MemoryChannel(batchWords);
   const writer = new ProjectionStreamWriter(projector, channel);
   writer.taskStart(7, 'lines');
@@ -67,13 +68,17 @@ function roundTrip(lines: Buffer[], shape: Shape, batchWords = 64 * 1024, perLin
   return { events: readAll(channel, shape), channel, projector };
 }
 
-/** Every line came out in order, projected as the reference says or as its own bytes. */
-function expectExact(lines: Buffer[], events: Event[], shape: Shape): { projected: number; raw: number } {
+/**
+ * Every line came out in order, projected as the reference says or as its own bytes; a projected
+ * line's event time, when the stream carried one, is what parseEventTime makes of its `time`.
+ */
+function expectExact(lines: Buffer[], events: Event[], shape: Shape): { projected: number; raw: number; timed: number } {
   expect(events[0]).toEqual({ kind: 'task', seq: 7, shape: 'lines' });
   const out = events.slice(1);
   expect(out.length).toBe(lines.length);
   let projected = 0;
   let raw = 0;
+  let timed = 0;
   out.forEach((e, i) => {
     const text = lines[i]!.toString('utf8');
     if (e.kind === 'projected') {
@@ -81,6 +86,10 @@ function expectExact(lines: Buffer[], events: Event[], shape: Shape): { projecte
       const want = reference(text, shape);
       expect(want, `line ${i + 1} was projected but JSON.parse rejects it`).not.toBe(INVALID);
       expect(dropUndefined(e.value), `line ${i + 1}: ${text.slice(0, 200)}`).toStrictEqual(want);
+      if (e.time !== null) {
+        timed++;
+        expect(e.time, `line ${i + 1} time`).toEqual(parseEventTime((want as { time: string }).time));
+      }
     } else if (e.kind === 'raw') {
       raw++;
       expect(e.bytes.equals(lines[i]!), `line ${i + 1} bytes`).toBe(true);
@@ -89,17 +98,19 @@ function expectExact(lines: Buffer[], events: Event[], shape: Shape): { projecte
     }
     expect([e.lineNo, e.byteOffset, e.unterminated]).toEqual([i + 1, i * 1000, i % 5 === 4]);
   });
-  return { projected, raw };
+  return { projected, raw, timed };
 }
 
 describe('projection stream: every line arrives as its projection or its bytes', () => {
   it('fixture lines, Vault shape: the same projections as JSON.parse, nearly all carried as records', () => {
     const lines = fixtureLines().map((l) => Buffer.from(l.line));
-    const { events } = roundTrip(lines, VAULT_ENTRY_SHAPE, 64 * 1024, VAULT_PER_LINE);
-    const { projected, raw } = expectExact(lines, events, VAULT_ENTRY_SHAPE);
+    const { events } = roundTrip(lines, VAULT_ENTRY_SHAPE, 64 * 1024, VAULT_PER_LINE, VAULT_TIME);
+    const { projected, raw, timed } = expectExact(lines, events, VAULT_ENTRY_SHAPE);
     // The records are the fast path: a bug sending every line as bytes would still be exact.
     expect(projected).toBeGreaterThan(lines.length * 0.9);
     expect(projected + raw).toBe(lines.length);
+    // So is the parsed time (a bug that never parses one would still be exact).
+    expect(timed).toBeGreaterThan(projected * 0.9);
   });
 
   it('adversarial lines (invalid JSON, escaped keys, non-objects, unicode): exact, invalid ones as bytes', () => {
@@ -140,12 +151,15 @@ describe('projection stream: every line arrives as its projection or its bytes',
     lines.push(Buffer.from(`{"type":"request","time":"t","request":{"data":"${'d'.repeat(20_000)}","path":"p"}}`));
     lines.push(Buffer.from(`not json ${'n'.repeat(30_000)}`));
     // Over LONG_LINE: projected by a projector of its own, its values carried in the table.
-    lines.push(Buffer.from(`{"type":"request","time":"t","auth":{"client_token":"tok"},"request":{"data":"${'d'.repeat(LONG_LINE)}","path":"p"}}`));
-    const { events, channel } = roundTrip(lines, VAULT_ENTRY_SHAPE, 2000, VAULT_PER_LINE);
-    expectExact(lines, events, VAULT_ENTRY_SHAPE);
+    lines.push(Buffer.from(`{"type":"request","time":"2025-03-01T10:00:00.5Z","auth":{"client_token":"tok"},"request":{"data":"${'d'.repeat(LONG_LINE)}","path":"p"}}`));
+    const { events, channel } = roundTrip(lines, VAULT_ENTRY_SHAPE, 2000, VAULT_PER_LINE, VAULT_TIME);
+    const { timed } = expectExact(lines, events, VAULT_ENTRY_SHAPE);
+    expect(timed).toBeGreaterThan(1000);
     expect(channel.batches.length).toBeGreaterThan(100);
     expect(channel.larges).toBe(1); // the 30 KB line the wasm rejects; the 20 KB one is projected
-    expect(events[events.length - 1]!.kind).toBe('projected');
+    const last = events[events.length - 1]!;
+    // The line over LONG_LINE (its own projector) carries its time too.
+    expect(last.kind === 'projected' && last.time).toEqual({ ms: Date.UTC(2025, 2, 1, 10, 0, 0, 500), subNs: 0 });
   });
 
   it('a line whose own records exceed a batch (new interned values) goes as a large record, in order', () => {
