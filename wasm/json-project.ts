@@ -3,7 +3,8 @@
 // projectAt(at, len, stack) validates the JSON text at [at, at + len) exactly as V8's JSON.parse accepts it
 // (grammar only: invalid UTF-8 is fine, JSON.parse decodes it to U+FFFD) and records, for every path of a
 // shape (a tree of object keys written by JS at shapeOffset()), the byte span of the LAST value found at
-// that path. After validation, fillTable gathers the kept values for JS (see below).
+// that path. After validation, fillTable gathers the kept values for JS (see below), and parseTime
+// reads the line's event time when JS named its slot (setTimeSlot).
 //
 // Why WebAssembly: audit lines are token-dense (a quote every ~12 bytes); a JS byte loop validates at
 // ~430 MB/s per core and JSON.parse(toString) at ~200 MB/s, while this loop, 16 bytes per SIMD load

@@ -13,6 +13,9 @@
 // is projected by a projector of its own that is dropped with its memory afterwards: a projector
 // keeps about 1.1x LONG_LINE plus its 7 MB intern store, whatever the longest line.
 //
+// With a time path (ProjectorOptions.time) the wasm also parses the line's event time, as
+// ingest/time.ts parseEventTime would, when it has Vault's form (parsedTime()).
+//
 // emitLine() is project() without the decoding, for a thread that sends the wasm's results to another
 // thread to decode (projection-stream.ts): it writes them as that stream's records. scanOnly(),
 // output() and packSlots() do the same in steps, for the long lines of a projector of their own.
