@@ -52,6 +52,9 @@ const TWO_32 = 2 ** 32;
 
 const wordsFor = (bytes: number): number => (bytes + 3) >>> 2;
 
+/** Long lines up to this many bytes leave their projector to the next long line (see longLine). */
+const KEEP_LONG_LINE_PROJECTOR = 16 * 1024 * 1024;
+
 /** Where a writer puts its records: fixed-size batches handed to the reading thread in order. */
 export interface BatchChannel {
   /** Capacity of a batch, in words. */
@@ -84,6 +87,8 @@ export class ProjectionStreamWriter {
   private readonly batchWords: number;
   /** The record area's bytes (see recordBytesOf). */
   private recordBytes: Uint8Array = new Uint8Array(0);
+  /** The projector of the last long line, while it was at most KEEP_LONG_LINE_PROJECTOR bytes. */
+  private longLineProjector: JsonProjector | null = null;
 
   constructor(private readonly projector: JsonProjector, private readonly channel: BatchChannel) {
     this.batchWords = channel.batchWords;
@@ -155,10 +160,14 @@ export class ProjectionStreamWriter {
 
   /**
    * A line over the projector's longLine (a few per GB, up to tens of MB) is projected by a projector
-   * of its own that interns nothing: its values travel in the table.
+   * of its own that interns nothing: its values travel in the table. That projector is kept for the
+   * next long line unless this one was over KEEP_LONG_LINE_PROJECTOR: a new projector per line grew
+   * its memory anew each time (the 9 lines over 1 MiB of the 1.1 GB bench log: ~17 ms of growing
+   * and the page faults of first use), and the writer keeps at most ~18 MB for it.
    */
   private longLine(buf: Buffer, start: number, end: number, from: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
-    const projector = this.projector.longLineProjector();
+    const projector = this.longLineProjector ?? this.projector.longLineProjector();
+    this.longLineProjector = end - from <= KEEP_LONG_LINE_PROJECTOR ? projector : null;
     if (projector.scanOnly(buf, from, end) !== 1) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
     const words = projector.packSlots();
     if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);

@@ -162,6 +162,21 @@ describe('projection stream: every line arrives as its projection or its bytes',
     expect(last.kind === 'projected' && last.time).toEqual({ ms: Date.UTC(2025, 2, 1, 10, 0, 0, 500), subNs: 0 });
   });
 
+  it('long lines in a row (one projector kept for them): each exact, with its own values and time', () => {
+    const long = (fields: string, pad: number): Buffer => Buffer.from(`{"type":"request",${fields},"request":{"data":"${'d'.repeat(pad)}"}}`);
+    const lines = [
+      long('"time":"2025-03-01T10:00:00Z","auth":{"client_token":"first","policies":["a","b"]}', LONG_LINE * 2),
+      long('"time":"2025-03-02T11:00:00.25Z","request":{"path":"second"}', LONG_LINE + 10),
+      Buffer.from(`{"type":"request","time":"2025-03-03T00:00:00Z","data":"${'x'.repeat(LONG_LINE)}",}`), // invalid: as bytes
+      long('"time":"not a time","auth":{"entity_id":"third"}', LONG_LINE + 500),
+      Buffer.from('{"type":"response","time":"2025-03-04T00:00:00Z"}'),
+    ];
+    const { events } = roundTrip(lines, VAULT_ENTRY_SHAPE, 64 * 1024, VAULT_PER_LINE, VAULT_TIME);
+    const { timed } = expectExact(lines, events, VAULT_ENTRY_SHAPE);
+    expect(events.slice(1).map((e) => e.kind)).toEqual(['projected', 'projected', 'raw', 'projected', 'projected']);
+    expect(timed).toBe(3); // "not a time" is left to parseEventTime
+  });
+
   it('a line whose own records exceed a batch (new interned values) goes as a large record, in order', () => {
     // Seven new 400-byte values: their intern records and the line take ~720 words, over a 300-word
     // batch; the lines around them fit, so the batch before is handed over first.
