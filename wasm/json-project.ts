@@ -53,6 +53,7 @@ let gSlotCount: i32 = MAX_SLOTS; // slots the shape uses (set by JS)
 
 export function setSlotCount(n: i32): void {
   gSlotCount = n;
+  indexKeys();
 }
 
 export function shapeOffset(): usize {
@@ -590,9 +591,57 @@ function scanNumber(p: usize): usize {
   return p;
 }
 
+// Per shape node, KEY_BUCKETS buckets of its keys by keyBucket: the entry's index + 1, 0 for none,
+// KEY_COLLISION when two of its keys share the bucket (matchKey then scans the node). A line's keys
+// at shape levels are mostly not in the shape (request: id, operation, data, remote_address ...), and
+// the scan compared each with every key of the node.
+const KEY_BUCKETS: usize = 64;
+const KEY_COLLISION: u8 = 255;
+const KEY_INDEX: usize = memory.data(128 * <i32>KEY_BUCKETS, 16);
+
+/** A key's bucket: its length and first and last bytes. */
+@inline function keyBucket(k: usize, n: usize): usize {
+  return n == 0 ? 0 : (n + <usize>load<u8>(k) * 7 + <usize>load<u8>(k + n - 1) * 13) & (KEY_BUCKETS - 1);
+}
+
+/** Builds KEY_INDEX from the shape table (after JS wrote it, see setSlotCount). */
+function indexKeys(): void {
+  memory.fill(KEY_INDEX, 0, 128 * KEY_BUCKETS);
+  const nodes = <i32>load<u16>(SHAPE);
+  for (let node = 0; node < nodes; node++) {
+    const nd = NODES + <usize>node * 4;
+    const first = <i32>load<u16>(nd);
+    const count = <i32>load<u16>(nd, 2);
+    for (let e = first; e < first + count; e++) {
+      const ent = ENTRIES + <usize>e * 8;
+      const at = KEY_INDEX + <usize>node * KEY_BUCKETS + keyBucket(KEYS + <usize>load<u16>(ent), <usize>load<u8>(ent, 2));
+      store<u8>(at, load<u8>(at) == 0 ? <u8>(e + 1) : KEY_COLLISION);
+    }
+  }
+}
+
+/** Entry address of key bytes [k, k+n) in shape node `node`, or 0 (see KEY_INDEX). */
+@inline function matchKey(node: i32, k: usize, n: usize): usize {
+  const b = load<u8>(KEY_INDEX + <usize>node * KEY_BUCKETS + keyBucket(k, n));
+  if (b == 0) return 0;
+  if (b == KEY_COLLISION) return scanKeys(node, k, n);
+  const ent = ENTRIES + (<usize>b - 1) * 8;
+  return <usize>load<u8>(ent, 2) == n && sameKey(KEYS + <usize>load<u16>(ent), k, n) ? ent : 0;
+}
+
+/** Whether shape key bytes at kp (zero-padded to 8 bytes) equal [k, k+n) (the input may be over-read). */
+@inline function sameKey(kp: usize, k: usize, n: usize): bool {
+  let q: usize = 0;
+  while (q + 8 <= n && load<u64>(kp + q) == load<u64>(k + q)) q += 8;
+  if (q + 8 <= n) return false;
+  if (q == n) return true;
+  const mask: u64 = (<u64>1 << (<u64>(n - q) << 3)) - 1;
+  return (load<u64>(k + q) & mask) == load<u64>(kp + q);
+}
+
 /** Entry address of key bytes [k, k+n) in shape node `node`, or 0. Shape keys are stored zero-padded
  *  to 8 bytes, so keys compare a word at a time (the input may be over-read into its padding). */
-function matchKey(node: i32, k: usize, n: usize): usize {
+function scanKeys(node: i32, k: usize, n: usize): usize {
   const nd = NODES + <usize>node * 4;
   let ent = ENTRIES + <usize>load<u16>(nd) * 8;
   const last = ent + <usize>load<u16>(nd, 2) * 8;

@@ -113,6 +113,18 @@ describe('json projection equals pruneToShape(JSON.parse) on adversarial lines',
     check(p, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]}'), 'after big');
     check(p, DEEP_SHAPE, Buffer.from('{"s":"small again","n":[1]'), 'after big, invalid');
   });
+  it('tells apart keys that share a bucket of its key index (length mod 64, first and last byte) or are prefixes', () => {
+    // "kzzzzQ" is the first 6 bytes of the 70-byte shape key and falls in its bucket; "kzzzQ" and
+    // "kzzzzzQ" are near misses; time/type share a bucket of the Vault shape's top level.
+    const long = `kzzzzQ${'w'.repeat(63)}Q`;
+    const shape: Shape = { [long]: true, kQ: { [long]: true }, time: true, type: true };
+    const p = new JsonProjector(shape);
+    for (const text of [
+      `{"kzzzzQ":1,"${long}":2}`, `{"${long}":3,"kzzzzQ":4}`, '{"kzzzzQ":{"a":1},"kzzzQ":2,"kzzzzzQ":3}',
+      `{"kQ":{"kzzzzQ":5,"${long}":6,"${long.slice(0, -1)}":7}}`, '{"tyme":1,"tipe":2,"time":3,"type":4,"timetype":5}',
+    ]) check(p, shape, Buffer.from(text), 'key index');
+  });
+
   it('refuses shapes it cannot honour', () => {
     expect(() => new JsonProjector({ 'a"b': true })).toThrow(/escaping/);
     const tooDeep: Shape = { a: { b: { c: { d: { e: { f: { g: { h: { i: true } } } } } } } } };
