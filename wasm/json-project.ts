@@ -387,11 +387,11 @@ export function recordsWords(): i32 {
 /**
  * projectAt(at, len, stack), then the line's records from word `dest` of RECORDS:
  * RESET if the intern store was emptied, INTERN for each value it gained, then LINE (head: lineNo,
- * offLo, offHi, unterminated, table length, the event time as STATE words 3-5; the slot
- * words and table as packSlots). Returns the word
- * where the records end; negated minus one when the line needs sending as bytes (not valid JSON, not
- * an object, an escaped key, or a value neither interned nor in the table): no LINE then, but the
- * intern records are written all the same, since later lines refer to their ids.
+ * offLo, offHi, unterminated, table length, the event time as STATE words 3-5; the slot words and
+ * table as packSlots). Returns the word where the records end; negated minus one when the line needs
+ * sending as bytes (not valid JSON, not an object, an escaped key, or a value neither interned nor in
+ * the table): no LINE then, but the intern records are written all the same, since later lines
+ * refer to their ids.
  */
 export function emitLine(at: usize, len: i32, stack: usize, dest: i32, lineNo: i32, offLo: i32, offHi: i32, unterminated: i32): i32 {
   const status = projectAt(at, len, stack);

@@ -11,7 +11,8 @@
 // Exact fallbacks to JSON.parse + pruneToShape: an escaped key at a shape level, a top-level value that
 // is not an object, and lines over WASM_MAX_LINE. Wasm memory never shrinks, so a line over LONG_LINE
 // is projected by a projector of its own that is dropped with its memory afterwards: a projector
-// keeps about 1.1x LONG_LINE plus its 7 MB intern store, whatever the longest line.
+// keeps about 1.1x LONG_LINE plus its 7 MB intern store, whatever the longest line. (A projection
+// stream's writer keeps its long-line projector while lines stay under 16 MiB: see there.)
 //
 // With a time path (ProjectorOptions.time) the wasm also parses the line's event time, as
 // ingest/time.ts parseEventTime would, when it has Vault's form (parsedTime()).
@@ -296,7 +297,10 @@ export class JsonProjector {
     return this.projectedByWasm ? timeFromWords(this.state, 3) : null;
   }
 
-  /** A projector for one line over longLine (see LONG_LINE): no intern store, garbage afterwards. */
+  /**
+   * A projector for lines over longLine (see LONG_LINE): no intern store. project() drops it after
+   * the line; a projection stream's writer keeps one for the next long line.
+   */
   longLineProjector(): JsonProjector {
     return new JsonProjector(this.shape, { maxWasmLine: this.maxWasmLine, longLine: Infinity, intern: false, time: this.timePath });
   }

@@ -15,8 +15,9 @@
 //   INTERN  id, word, bytes       the store's value `id` (word: length and kind, as the wasm keeps it)
 //   LINE    lineNo, offLo, offHi, unterminated, tableLength, the event time (subNs, -1 when the
 //           projector did not parse it; epoch ms as two words, low first: JsonProjector.parsedTime),
-//           a word per slot of the shape, table bytes (slot word: -1 absent; an intern id; TABLE | JSON_TEXT? | value length << 16 | table offset;
-//           PROJECTED for an object whose members have slots of their own)
+//           a word per slot of the shape, table bytes (slot word: -1 absent; an intern id;
+//           TABLE | JSON_TEXT? | value length << 16 | table offset; PROJECTED for an object whose
+//           members have slots of their own)
 //   RAW     lineNo, offLo, offHi, unterminated, length, bytes
 //   TOOLONG lineNo, offLo, offHi
 
