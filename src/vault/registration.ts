@@ -56,9 +56,15 @@ export interface Registration {
   issueTime: string;
 }
 
-/** token_issue_time (seconds, possibly a local offset) in UTC; '' when absent or invalid. */
+/**
+ * token_issue_time (seconds, possibly a local offset) in UTC; '' when absent or invalid. A copy when
+ * it is the text itself: the projector decodes it per line as a slice of the line's string table,
+ * which a kept slice would keep alive (this is called only to store it).
+ */
 export function issueTimeUtc(raw: unknown): string {
-  return typeof raw !== 'string' || raw === '' ? '' : toUtcSeconds(raw);
+  if (typeof raw !== 'string' || raw === '') return '';
+  const utc = toUtcSeconds(raw);
+  return utc === raw ? Buffer.from(utc, 'latin1').toString('latin1') : utc;
 }
 
 export function registrationOf(

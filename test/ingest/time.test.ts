@@ -82,4 +82,11 @@ describe('token issue times in UTC (toUtcSeconds, via vault/registration.ts)', (
     }
     expect(shortcut).toBeGreaterThan(2000); // the shortcut is really taken
   });
+
+  it('a time in the canonical form, sliced from a longer text (as the projector decodes it), comes back equal', () => {
+    const table = '2025-01-01T00:00:23.283396428Zsecret/data/app2024-12-18T03:44:32Z2024-12-18T11:44:32+08:00';
+    expect(issueTimeUtc(table.substring(45, 65))).toBe('2024-12-18T03:44:32Z');
+    expect(issueTimeUtc(table.substring(65))).toBe('2024-12-18T03:44:32Z');
+    expect(issueTimeUtc(table.substring(0, 30))).toBe('2025-01-01T00:00:23Z');
+  });
 });
