@@ -368,7 +368,7 @@ const REC_RESET: i32 = 2;
 const REC_INTERN: i32 = 3;
 const REC_LINE: i32 = 4;
 const LEN_BYTES: u32 = 0x3fffffff;
-/** Words of a LINE record before its slot words. */
+/** Words of a LINE record before its slot words (LINE_HEAD_WORDS in src/ingest/json-projection.ts). */
 const LINE_HEAD: i32 = 9;
 /** A batch of the stream (512 KiB) and one line's records at most (~67 KB) after it, and slack. */
 const RECORDS_BYTES: i32 = 640 * 1024;

@@ -129,11 +129,13 @@ const MAX_KEPT_LEN = 512;
 const TABLE_BYTES_MAX = MAX_SLOTS * (MAX_KEPT_LEN + 8);
 /** Ids the wasm intern store holds at most (MAX_IDS there): ids are below it. */
 export const MAX_INTERN_IDS = 1 << 16;
+/** Words of a LINE record before its slot words (the wasm's LINE_HEAD; layout: projection-stream.ts). */
+export const LINE_HEAD_WORDS = 9;
 /**
  * Words emitLine writes for one line at most: a reset, an intern record per slot (3 words and up to
  * MAX_KEPT_LEN bytes), the line's head and slot words, and its table.
  */
-export const LINE_RECORD_WORDS = 1 + MAX_SLOTS * (3 + MAX_KEPT_LEN / 4) + 9 + MAX_SLOTS + TABLE_BYTES_MAX / 4;
+export const LINE_RECORD_WORDS = 1 + MAX_SLOTS * (3 + MAX_KEPT_LEN / 4) + LINE_HEAD_WORDS + MAX_SLOTS + TABLE_BYTES_MAX / 4;
 const TWO_32 = 2 ** 32;
 
 /** The wasm's results after JsonProjector.scanOnly (layout: wasm/json-project.ts). */

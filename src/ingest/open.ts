@@ -209,9 +209,10 @@ function giveBackReadBuffers(buffers: readonly Buffer[]): void {
 
 /**
  * Bytes [start, end) of a file through two buffers (see OpenOptions.reuseBuffer): on the main thread
- * the next read runs while the caller works on the chunk it was given (workers: readBlocking). With one buffer each read waited for the
- * caller and the caller for each read: 0.7 s of a 6.1 s `--jobs 1` run on the 1.1 GB bench log was
- * this thread idle in reads, about what reading the file alone takes.
+ * the next read runs while the caller works on the chunk it was given (workers: readBlocking). With
+ * one buffer each read waited for the caller and the caller for each read: 0.7 s of a 6.1 s
+ * `--jobs 1` run on the 1.1 GB bench log was this thread idle in reads, about what reading the file
+ * alone takes.
  */
 async function* readReusing(path: string, start: number, end: number, lent?: readonly Buffer[]): AsyncGenerator<Buffer> {
   if (!isMainThread) {

@@ -22,8 +22,8 @@
 //   TOOLONG lineNo, offLo, offHi
 
 import {
-  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_RECORD_WORDS, MAX_INTERN_IDS, slotLayout, timeFromWords,
-  type JsonProjector, type Shape,
+  countSlots, decodeInternedValue, decodeTableValue, LEN_BYTES, LINE_HEAD_WORDS, LINE_RECORD_WORDS, MAX_INTERN_IDS, slotLayout,
+  timeFromWords, type JsonProjector, type Shape,
 } from './json-projection.js';
 import type { FileShape } from './scan.js';
 import type { EventTime } from './time.js';
@@ -34,8 +34,6 @@ const INTERN = 3;
 const LINE = 4;
 const RAW = 5;
 const TOOLONG = 6;
-/** Words of a LINE record before its slot words (the wasm's LINE_HEAD). */
-const LINE_HEAD = 9;
 
 // Slot words (LINE records), as the wasm's packSlots writes them (wasm/json-project.ts; keep the two
 // in step). Intern ids are below MAX_INTERN_IDS (2^16); table offsets too (its table is ~33 KB), and
@@ -173,13 +171,13 @@ export class ProjectionStreamWriter {
     const words = projector.packSlots();
     if (words < 0) return this.raw(buf, start, end, lineNo, byteOffset, unterminated);
     const out = projector.output();
-    const w = this.room(LINE_HEAD + words);
+    const w = this.room(LINE_HEAD_WORDS + words);
     const at = this.at;
     writeHead(w, at, LINE, lineNo, byteOffset);
     w[at + 4] = unterminated ? 1 : 0;
     w.set(out.state.subarray(2, 6), at + 5); // table length, then the event time
-    w.set(out.packed.subarray(0, words), at + LINE_HEAD);
-    this.at = at + LINE_HEAD + words;
+    w.set(out.packed.subarray(0, words), at + LINE_HEAD_WORDS);
+    this.at = at + LINE_HEAD_WORDS + words;
   }
 
   private raw(buf: Buffer, start: number, end: number, lineNo: number, byteOffset: number, unterminated: boolean): void {
@@ -270,7 +268,7 @@ export class ProjectionStreamReader {
       switch (words[at]) {
         case LINE: {
           const tableLength = words[at + 5]!;
-          const base = at + LINE_HEAD;
+          const base = at + LINE_HEAD_WORDS;
           const tableAt = (base + this.slotCount) * 4;
           this.words = words;
           this.base = base;

@@ -7,9 +7,9 @@
 // no state exists twice and nothing is merged.
 //
 // Tasks (byte ranges of big files, else whole files) run in plan order, one at a time, in the
-// worker; a task's records all reach this thread before its 'done'. A task's statistics are the worker's for what the scan counts (lines,
-// blank lines, bytes read) and this thread's for what the collector reports (entries, malformed
-// lines, truncation, times, format).
+// worker; a task's records all reach this thread before its 'done'. A task's statistics are the
+// worker's for what the scan counts (lines, blank lines, bytes read) and this thread's for what the
+// collector reports (entries, malformed lines, truncation, times, format).
 
 import { FileStats, type FileStatsData } from '../ingest/file-stats.js';
 import { ProjectionStreamReader, type ProjectionStreamHandler } from '../ingest/projection-stream.js';

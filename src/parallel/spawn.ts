@@ -3,7 +3,8 @@
 // start-up, yargs and the CLI) before it knows what to run: measured on the 1.1 GB bench log, a
 // worker started by the pool was ready ~310 ms after process start. bin/client-auditor.js therefore
 // starts the workers a count or clients command will most likely need before it loads anything
-// else, and the pool takes them (or starts more). This module imports nothing but node:worker_threads so that it loads at once.
+// else, and the pool takes them (or starts more). This module imports nothing but node:worker_threads
+// so that it loads at once.
 
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
