@@ -646,14 +646,7 @@ function scanKeys(node: i32, k: usize, n: usize): usize {
   let ent = ENTRIES + <usize>load<u16>(nd) * 8;
   const last = ent + <usize>load<u16>(nd, 2) * 8;
   for (; ent < last; ent += 8) {
-    if (<usize>load<u8>(ent, 2) != n) continue;
-    const kp = KEYS + <usize>load<u16>(ent);
-    let q: usize = 0;
-    while (q + 8 <= n && load<u64>(kp + q) == load<u64>(k + q)) q += 8;
-    if (q + 8 <= n) continue;
-    if (q == n) return ent;
-    const mask: u64 = (<u64>1 << (<u64>(n - q) << 3)) - 1;
-    if ((load<u64>(k + q) & mask) == load<u64>(kp + q)) return ent;
+    if (<usize>load<u8>(ent, 2) == n && sameKey(KEYS + <usize>load<u16>(ent), k, n)) return ent;
   }
   return 0;
 }
